@@ -1,0 +1,47 @@
+// coldstart-client-per-invocation: SDK clients, configurations, credential providers,
+// SDK initialisation, HTTP/gRPC/database clients and TLS contexts built on the
+// per-invocation path. Which APIs count is catalog data (kind "client" and
+// "sdk-init"); this file only turns such sites into findings.
+#include "registry.h"
+
+namespace coldstart::checks {
+namespace {
+
+class ClientPerInvocation : public Check {
+public:
+  std::string_view id() const override { return "coldstart-client-per-invocation"; }
+  std::string_view summary() const override {
+    return "SDK, HTTP, gRPC and database clients (and SDK initialisation) built on every invocation";
+  }
+  std::string_view doc() const override { return embeddedDoc("client_per_invocation.md"); }
+
+  void run(CheckContext &ctx) const override {
+    ctx.forEachPerInvocationSite([&](const FunctionFacts &node, const Site &site) {
+      if (site.kind != "client" && site.kind != "sdk-init") return;
+      ctx.report(ctx.perInvocationFinding(id(), node, site, message(ctx.catalog(), site)));
+    });
+  }
+
+private:
+  static std::string message(const Catalog &catalog, const Site &site) {
+    std::string cost, instead;
+    bool isClass = site.form != "call";
+    if (isClass) {
+      if (const CatalogClass *c = catalog.classEntry(site.entry)) cost = c->cost, instead = c->instead;
+    } else if (const CatalogFunction *f = catalog.functionEntry(site.entry)) {
+      cost = f->cost, instead = f->instead;
+    }
+    std::string msg = "'" + site.subject + "' is " + (isClass ? "constructed" : "called") + " on every invocation";
+    if (site.form == "member" && site.data.count("owner"))
+      msg += " (it is a member of '" + site.data.at("owner") + "')";
+    if (!cost.empty()) msg += ": " + cost;
+    if (!instead.empty()) msg += "; " + instead;
+    return msg;
+  }
+};
+
+} // namespace
+
+std::unique_ptr<Check> makeClientPerInvocation() { return std::make_unique<ClientPerInvocation>(); }
+
+} // namespace coldstart::checks

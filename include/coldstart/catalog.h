@@ -1,0 +1,255 @@
+// The catalog: what coldstart-lint knows about libraries, as data.
+//
+// Every API the checks recognise (SDK client classes, factory functions, sleeps,
+// handler registration, once-only wrappers...) is an entry in a YAML table, one
+// table per ecosystem under catalog/, embedded into the binary at build time.
+// Users add entries with the same schema under `Catalog:` in .coldstart-lint.yaml.
+// Extraction matches entries against the AST; checks read the texts for messages.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <llvm/Support/SourceMgr.h>
+#include <llvm/Support/YAMLTraits.h>
+
+namespace coldstart {
+
+/// What an entry means to the analysis. Checks select sites by kind.
+enum class Kind {
+  Client,          ///< builds a client, connection, channel, configuration or context
+  SdkInit,         ///< initialises an SDK's global state (Aws::InitAPI)
+  Construct,       ///< a wrapper that constructs its template argument (std::make_unique)
+  RegisterHandler, ///< registers a per-invocation callable (aws::lambda_runtime::run_handler)
+  Once,            ///< runs a callable at most once (std::call_once)
+  Release,         ///< releases a client or connection (curl_easy_cleanup)
+  Sleep,           ///< sleeps for a duration
+  Spawn,           ///< starts a process
+  Wait,            ///< blocks until something happens elsewhere
+  Io,              ///< file or stream I/O
+  Network,         ///< network I/O
+  Regex,           ///< compiles a regular expression
+};
+
+inline const std::vector<std::pair<Kind, const char *>> &kindNames() {
+  static const std::vector<std::pair<Kind, const char *>> names = {
+      {Kind::Client, "client"},   {Kind::SdkInit, "sdk-init"},
+      {Kind::Construct, "construct"}, {Kind::RegisterHandler, "register-handler"},
+      {Kind::Once, "once"},       {Kind::Release, "release"},
+      {Kind::Sleep, "sleep"},     {Kind::Spawn, "spawn"},
+      {Kind::Wait, "wait"},       {Kind::Io, "io"},
+      {Kind::Network, "network"}, {Kind::Regex, "regex"},
+  };
+  return names;
+}
+
+inline const char *kindName(Kind k) {
+  for (auto &[kind, name] : kindNames())
+    if (kind == k) return name;
+  return "client";
+}
+
+/// A class: constructing it (or, with `derived`, any class derived from it) is a site.
+struct CatalogClass {
+  std::string name;     ///< fully qualified, without inline namespaces: "Aws::S3::S3Client"
+  bool derived = false; ///< also match classes derived from `name`
+  Kind kind = Kind::Client;
+  std::string what;     ///< noun phrase: "an AWS SDK client"
+  std::string cost;     ///< why it costs, as a clause: "it resolves credentials ..."
+  std::string instead;  ///< what to do instead: "build it once in main ..."
+  std::vector<std::string> tags; ///< e.g. "aws-sdk" (must not outlive Aws::ShutdownAPI)
+  std::string ecosystem;         ///< filled from the table's Ecosystem
+};
+
+/// A function or method (qualified name): calling it is a site.
+struct CatalogFunction {
+  std::string name; ///< "curl_easy_init", "Aws::InitAPI", "std::make_unique"
+  Kind kind = Kind::Client;
+  std::string what;
+  std::string cost;
+  std::string instead;
+  int arg = -1;     ///< the argument that matters (callable, duration, template argument)
+  std::string unit; ///< for sleeps: unit of `arg` ("s", "ms", "us", "ns", "timespec", "chrono")
+  std::vector<std::string> tags;
+  std::string ecosystem;
+};
+
+/// A handler signature: functions of this shape are per-invocation entries, even when
+/// they are registered in another translation unit.
+struct HandlerSignature {
+  std::string returns;   ///< qualified class name of the return type
+  std::string parameter; ///< qualified class name of the single (const reference) parameter
+};
+
+/// One YAML table (a file under catalog/, or the Catalog: key of a config).
+struct CatalogTable {
+  std::string ecosystem;
+  std::string description;
+  std::vector<CatalogClass> classes;
+  std::vector<CatalogFunction> functions;
+  std::vector<HandlerSignature> handlerSignatures;
+  /// String fragments that mark a request for the next event in a custom runtime
+  /// loop ("/runtime/invocation/next"): the loop around such a request is a handler.
+  std::vector<std::string> runtimeLoopMarkers;
+};
+
+class Catalog {
+public:
+  /// Adds a table; later entries with the same name replace earlier ones, so a
+  /// user's config can override a built-in entry.
+  void add(const CatalogTable &table) {
+    for (CatalogClass c : table.classes) {
+      if (c.ecosystem.empty()) c.ecosystem = table.ecosystem;
+      auto it = classIndex_.find(c.name);
+      if (it != classIndex_.end()) classes_[it->second] = c;
+      else {
+        classIndex_[c.name] = classes_.size();
+        classes_.push_back(c);
+      }
+    }
+    for (CatalogFunction f : table.functions) {
+      if (f.ecosystem.empty()) f.ecosystem = table.ecosystem;
+      auto it = functionIndex_.find(f.name);
+      if (it != functionIndex_.end()) functions_[it->second] = f;
+      else {
+        functionIndex_[f.name] = functions_.size();
+        functions_.push_back(f);
+      }
+    }
+    for (const auto &h : table.handlerSignatures) handlerSignatures_.push_back(h);
+    for (const auto &m : table.runtimeLoopMarkers) runtimeLoopMarkers_.push_back(m);
+  }
+
+  const std::vector<HandlerSignature> &handlerSignatures() const { return handlerSignatures_; }
+  const std::vector<std::string> &runtimeLoopMarkers() const { return runtimeLoopMarkers_; }
+
+  const CatalogClass *findClass(const std::string &qualifiedName) const {
+    auto it = classIndex_.find(qualifiedName);
+    return it == classIndex_.end() ? nullptr : &classes_[it->second];
+  }
+  const CatalogFunction *findFunction(const std::string &qualifiedName) const {
+    auto it = functionIndex_.find(qualifiedName);
+    return it == functionIndex_.end() ? nullptr : &functions_[it->second];
+  }
+  /// An entry by the name a Site records in `entry`.
+  const CatalogClass *classEntry(const std::string &name) const { return findClass(name); }
+  const CatalogFunction *functionEntry(const std::string &name) const { return findFunction(name); }
+
+  const std::vector<CatalogClass> &classes() const { return classes_; }
+  const std::vector<CatalogFunction> &functions() const { return functions_; }
+
+private:
+  std::vector<CatalogClass> classes_;
+  std::vector<CatalogFunction> functions_;
+  std::map<std::string, size_t> classIndex_;
+  std::map<std::string, size_t> functionIndex_;
+  std::vector<HandlerSignature> handlerSignatures_;
+  std::vector<std::string> runtimeLoopMarkers_;
+};
+
+/// Parses YAML text with LLVM's YAML IO. On error returns false and sets `error` to
+/// one line: "<origin>:<line>:<col>: <what is wrong>".
+template <typename T>
+bool parseYaml(llvm::StringRef text, const std::string &origin, T &out, std::string &error) {
+  struct Ctx {
+    std::string origin;
+    std::string first;
+  } ctx{origin, {}};
+  auto handler = [](const llvm::SMDiagnostic &d, void *p) {
+    auto *c = static_cast<Ctx *>(p);
+    if (!c->first.empty()) return;
+    c->first = c->origin + ":" + std::to_string(d.getLineNo()) + ":" + std::to_string(d.getColumnNo() + 1) +
+               ": " + d.getMessage().str();
+  };
+  llvm::yaml::Input in(text, nullptr, handler, &ctx);
+  in >> out;
+  if (in.error()) {
+    error = ctx.first.empty() ? origin + ": malformed YAML" : ctx.first;
+    return false;
+  }
+  return true;
+}
+
+} // namespace coldstart
+
+// ---- YAML mapping ------------------------------------------------------------------
+
+LLVM_YAML_IS_SEQUENCE_VECTOR(coldstart::CatalogClass)
+LLVM_YAML_IS_SEQUENCE_VECTOR(coldstart::CatalogFunction)
+LLVM_YAML_IS_SEQUENCE_VECTOR(coldstart::HandlerSignature)
+
+namespace llvm::yaml {
+
+template <> struct ScalarEnumerationTraits<coldstart::Kind> {
+  static void enumeration(IO &io, coldstart::Kind &k) {
+    for (auto &[kind, name] : coldstart::kindNames()) io.enumCase(k, name, kind);
+  }
+};
+
+struct CatalogMatch {
+  bool derived = false;
+  bool operator==(const CatalogMatch &o) const { return derived == o.derived; }
+};
+template <> struct ScalarEnumerationTraits<CatalogMatch> {
+  static void enumeration(IO &io, CatalogMatch &m) {
+    io.enumCase(m, "exact", CatalogMatch{false});
+    io.enumCase(m, "derived", CatalogMatch{true});
+  }
+};
+
+template <> struct MappingTraits<coldstart::CatalogClass> {
+  static void mapping(IO &io, coldstart::CatalogClass &c) {
+    io.mapRequired("Name", c.name);
+    CatalogMatch m{c.derived};
+    io.mapOptional("Match", m, CatalogMatch{false});
+    c.derived = m.derived;
+    io.mapRequired("Kind", c.kind);
+    io.mapOptional("What", c.what);
+    io.mapOptional("Cost", c.cost);
+    io.mapOptional("Instead", c.instead);
+    io.mapOptional("Tags", c.tags);
+  }
+  static std::string validate(IO &, coldstart::CatalogClass &c) {
+    if (c.name.empty()) return "catalog class with an empty Name";
+    return {};
+  }
+};
+
+template <> struct MappingTraits<coldstart::CatalogFunction> {
+  static void mapping(IO &io, coldstart::CatalogFunction &f) {
+    io.mapRequired("Name", f.name);
+    io.mapRequired("Kind", f.kind);
+    io.mapOptional("What", f.what);
+    io.mapOptional("Cost", f.cost);
+    io.mapOptional("Instead", f.instead);
+    io.mapOptional("Arg", f.arg, -1);
+    io.mapOptional("Unit", f.unit);
+    io.mapOptional("Tags", f.tags);
+  }
+  static std::string validate(IO &, coldstart::CatalogFunction &f) {
+    if (f.name.empty()) return "catalog function with an empty Name";
+    return {};
+  }
+};
+
+template <> struct MappingTraits<coldstart::HandlerSignature> {
+  static void mapping(IO &io, coldstart::HandlerSignature &h) {
+    io.mapRequired("Returns", h.returns);
+    io.mapRequired("Parameter", h.parameter);
+  }
+};
+
+template <> struct MappingTraits<coldstart::CatalogTable> {
+  static void mapping(IO &io, coldstart::CatalogTable &t) {
+    io.mapOptional("Ecosystem", t.ecosystem);
+    io.mapOptional("Description", t.description);
+    io.mapOptional("Classes", t.classes);
+    io.mapOptional("Functions", t.functions);
+    io.mapOptional("HandlerSignatures", t.handlerSignatures);
+    io.mapOptional("RuntimeLoopMarkers", t.runtimeLoopMarkers);
+  }
+};
+
+} // namespace llvm::yaml

@@ -1,0 +1,99 @@
+// Findings and the interface every check implements.
+//
+// A check is a small class in checks/ that reads the linked program (link.h) and the
+// catalog, and reports findings. Checks never touch clang: extraction has already
+// turned the AST into facts, so a check is a few dozen lines over plain data.
+#pragma once
+
+#include "coldstart/catalog.h"
+#include "coldstart/facts.h"
+#include "coldstart/link.h"
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace coldstart {
+
+struct Note {
+  Loc loc;
+  std::string message;
+};
+
+struct Finding {
+  std::string check;
+  std::string severity = "warning"; ///< "warning" or "error"
+  Loc loc;
+  std::string message;
+  bool hasHandler = false;
+  Handler handler;
+  std::vector<PathStep> path;
+  std::vector<Note> notes; ///< notes of the check's own (e.g. the loop around a sleep)
+  std::vector<Fix> fixes;
+};
+
+inline bool findingLess(const Finding &a, const Finding &b) {
+  return std::tie(a.loc.file, a.loc.line, a.loc.col, a.check, a.message) <
+         std::tie(b.loc.file, b.loc.line, b.loc.col, b.check, b.message);
+}
+
+/// What a check sees.
+class CheckContext {
+public:
+  CheckContext(const Program &program, const Catalog &catalog, std::vector<Finding> &out)
+      : program_(program), catalog_(catalog), out_(out) {}
+
+  const Program &program() const { return program_; }
+  const Catalog &catalog() const { return catalog_; }
+
+  /// Calls `fn(node, site)` for every site that runs per invocation (in a node reached
+  /// from a handler and not in a once-only region), in a deterministic order.
+  template <typename Fn> void forEachPerInvocationSite(Fn &&fn) const {
+    for (const std::string &id : program_.perInvocation()) {
+      const FunctionFacts *f = program_.node(id);
+      if (!f) continue;
+      for (const Site &s : f->sites)
+        if (!s.once) fn(*f, s);
+    }
+  }
+
+  /// A finding at `site`, reached per invocation through `node`: handler and path filled in.
+  Finding perInvocationFinding(std::string_view check, const FunctionFacts &node, const Site &site,
+                               std::string message) const {
+    Finding f;
+    f.check = std::string(check);
+    f.loc = site.loc;
+    f.message = std::move(message);
+    f.hasHandler = true;
+    f.handler = program_.handlerOf(node.id);
+    f.path = program_.pathTo(node.id);
+    f.fixes = site.fixes;
+    return f;
+  }
+
+  void report(Finding f) {
+    for (const Finding &o : out_)
+      if (o.check == f.check && o.loc == f.loc && o.message == f.message) return;
+    out_.push_back(std::move(f));
+  }
+
+private:
+  const Program &program_;
+  const Catalog &catalog_;
+  std::vector<Finding> &out_;
+};
+
+class Check {
+public:
+  virtual ~Check() = default;
+  /// The contract id, e.g. "coldstart-client-per-invocation".
+  virtual std::string_view id() const = 0;
+  /// One line for --list-checks.
+  virtual std::string_view summary() const = 0;
+  /// The check's documentation page (markdown), printed by --explain.
+  virtual std::string_view doc() const = 0;
+  virtual void run(CheckContext &ctx) const = 0;
+};
+
+} // namespace coldstart

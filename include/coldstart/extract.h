@@ -1,0 +1,1292 @@
+// Extraction: one clang AST in, TUFacts out.
+//
+// The Extractor walks the translation unit once. For every function-like node it
+// records call edges (calls, constructions, destructions, lambdas, references to
+// functions) and cost sites (catalog matches), each marked `once` when it sits in a
+// once-only region: the initialiser of a function-local static, the arguments of
+// std::call_once, or the body of a lazy-initialisation guard. It also records handler
+// entries: callables passed to run_handler (resolved through variables, containers,
+// parameters and returns), functions with the handler signature, and outermost loops,
+// which become nodes of their own so that a custom runtime loop can be an entry.
+//
+// Nothing here decides what is per-invocation: that is the linker's job (link.h),
+// because a handler in one TU may reach a client built in another.
+#pragma once
+
+#include "coldstart/catalog.h"
+#include "coldstart/facts.h"
+
+#include <clang/AST/ASTConsumer.h>
+#include <clang/AST/ASTContext.h>
+#include <clang/AST/ExprCXX.h>
+#include <clang/AST/RecursiveASTVisitor.h>
+#include <clang/Basic/SourceManager.h>
+#include <clang/Frontend/CompilerInstance.h>
+#include <clang/Frontend/FrontendAction.h>
+#include <clang/Index/USRGeneration.h>
+#include <clang/Lex/Lexer.h>
+#include <llvm/ADT/SmallString.h>
+#include <llvm/Support/Path.h>
+
+#include <functional>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace coldstart {
+
+/// Fully qualified name without inline namespaces (std::__cxx11, v2_x) or template
+/// arguments: "Aws::S3::S3Client", "std::basic_regex", "curl_easy_init".
+inline std::string qualifiedName(const clang::NamedDecl *D) {
+  using namespace clang;
+  std::vector<std::string> parts;
+  auto nameOf = [](const NamedDecl *N) -> std::string {
+    if (auto *ND = dyn_cast<NamespaceDecl>(N))
+      if (ND->isAnonymousNamespace()) return "(anonymous namespace)";
+    if (auto *RD = dyn_cast<RecordDecl>(N); RD && RD->getName().empty()) {
+      if (auto *TD = RD->getTypedefNameForAnonDecl()) return TD->getName().str();
+      return "(anonymous)";
+    }
+    return N->getDeclName().getAsString();
+  };
+  parts.push_back(nameOf(D));
+  for (const DeclContext *C = D->getDeclContext(); C; C = C->getParent()) {
+    if (auto *ND = dyn_cast<NamespaceDecl>(C)) {
+      if (ND->isInline()) continue;
+      parts.push_back(nameOf(ND));
+    } else if (auto *RD = dyn_cast<RecordDecl>(C)) {
+      parts.push_back(nameOf(RD));
+    } else if (auto *FD = dyn_cast<FunctionDecl>(C)) {
+      parts.push_back(FD->getDeclName().getAsString());
+    }
+  }
+  std::string out;
+  for (auto it = parts.rbegin(); it != parts.rend(); ++it) {
+    if (!out.empty()) out += "::";
+    out += *it;
+  }
+  return out;
+}
+
+struct ExtractOptions {
+  const Catalog *catalog = nullptr;
+};
+
+class Extractor : public clang::RecursiveASTVisitor<Extractor> {
+  using Base = clang::RecursiveASTVisitor<Extractor>;
+
+public:
+  Extractor(clang::ASTContext &ctx, const ExtractOptions &opts, TUFacts &out)
+      : ctx_(ctx), sm_(ctx.getSourceManager()), cat_(*opts.catalog), out_(out) {}
+
+  bool shouldVisitImplicitCode() const { return true; }
+  bool shouldVisitTemplateInstantiations() const { return true; }
+
+  void run() {
+    TraverseDecl(ctx_.getTranslationUnitDecl());
+    finish();
+  }
+
+  // ---- declarations --------------------------------------------------------------
+
+  bool TraverseDecl(clang::Decl *D) {
+    using namespace clang;
+    if (!D) return true;
+    if (!isa<TranslationUnitDecl>(D) && inSystem(D->getLocation())) return true;
+    if (auto *FD = dyn_cast<FunctionDecl>(D)) return traverseFunction(FD);
+    return Base::TraverseDecl(D);
+  }
+
+  bool TraverseVarDecl(clang::VarDecl *VD) {
+    using namespace clang;
+    if (!VD->hasInit()) return Base::TraverseVarDecl(VD);
+    if (VD->isStaticLocal() && frame()) {
+      // The initialiser of a function-local static runs once, on first use.
+      ++frame()->once;
+      bool r = Base::TraverseVarDecl(VD);
+      --frame()->once;
+      return r;
+    }
+    if (VD->hasGlobalStorage() && !VD->isStaticLocal() && !frame() && !isa<ParmVarDecl>(VD)) {
+      // A namespace-scope or static data member initialiser: a node of its own.
+      std::string id = "init:" + usrOf(VD);
+      pushFrame(node(id, qualifiedName(VD), qualifiedName(VD), "static-init", VD->getLocation()));
+      bool r = Base::TraverseVarDecl(VD);
+      popFrame();
+      return r;
+    }
+    return Base::TraverseVarDecl(VD);
+  }
+
+  bool VisitVarDecl(clang::VarDecl *VD) {
+    using namespace clang;
+    if (const Expr *init = VD->getInit()) {
+      if (mentionsMarker(init)) markerVars_.insert(VD);
+      const Expr *core = stripForFlow(init);
+      if (auto *LE = dyn_cast<LambdaExpr>(core)) lambdaNames_[LE] = VD->getName().str();
+    }
+    if (!frame()) return true;
+    // Objects with automatic storage are destroyed at the end of their scope.
+    if (VD->hasLocalStorage() && !isa<ParmVarDecl>(VD) && !VD->getType()->isReferenceType())
+      if (auto *RD = VD->getType()->getAsCXXRecordDecl())
+        addDestructorEdge(RD, VD->getLocation());
+    return true;
+  }
+
+  bool TraverseDeclStmt(clang::DeclStmt *S) {
+    using namespace clang;
+    if (frame() && S->isSingleDecl())
+      if (auto *VD = dyn_cast<VarDecl>(S->getSingleDecl())) noteDeclaration(S, VD);
+    return Base::TraverseDeclStmt(S);
+  }
+
+  bool TraverseCompoundStmt(clang::CompoundStmt *S) {
+    using namespace clang;
+    if (!frame()) return Base::TraverseCompoundStmt(S);
+    if (!WalkUpFromCompoundStmt(S)) return false;
+    for (Stmt *child : S->body())
+      if (auto *DS = dyn_cast_or_null<DeclStmt>(child)) blockLevelDecls_.insert(DS);
+    // Early-return lazy init: `if (g) return g; ... g = make();` — what follows the
+    // guard runs once, when it assigns the guarded long-lived object.
+    int extraOnce = 0;
+    auto body = S->body();
+    for (auto it = body.begin(); it != body.end(); ++it) {
+      if (!TraverseStmt(*it)) return false;
+      if (auto *If = dyn_cast_or_null<IfStmt>(*it)) {
+        if (const Decl *key = earlyReturnGuard(If)) {
+          bool assignedLater = false;
+          for (auto rest = std::next(it); rest != body.end() && !assignedLater; ++rest)
+            assignedLater = assigns(*rest, key);
+          if (assignedLater) {
+            ++frame()->once;
+            ++extraOnce;
+          }
+        }
+      }
+    }
+    frame()->once -= extraOnce;
+    return true;
+  }
+
+  bool TraverseIfStmt(clang::IfStmt *S) {
+    using namespace clang;
+    if (!frame()) return Base::TraverseIfStmt(S);
+    const Decl *key = lazyInitGuard(S);
+    if (!key) return Base::TraverseIfStmt(S);
+    // `if (!g_client) { ... g_client = ...; }`: the branch runs once.
+    if (!WalkUpFromIfStmt(S)) return false;
+    if (!TraverseStmt(S->getInit())) return false;
+    if (S->getConditionVariableDeclStmt() && !TraverseStmt(S->getConditionVariableDeclStmt())) return false;
+    if (!TraverseStmt(S->getCond())) return false;
+    ++frame()->once;
+    bool ok = TraverseStmt(S->getThen());
+    --frame()->once;
+    if (!ok) return false;
+    return TraverseStmt(S->getElse());
+  }
+
+  // Loops: each outermost loop of a function is a node of its own, so that a custom
+  // runtime's event loop can be a handler entry while the code before it is not.
+  bool TraverseForStmt(clang::ForStmt *S) {
+    return traverseLoop(S, S->getCond(), [&] { return Base::TraverseForStmt(S); });
+  }
+  bool TraverseWhileStmt(clang::WhileStmt *S) {
+    return traverseLoop(S, S->getCond(), [&] { return Base::TraverseWhileStmt(S); });
+  }
+  bool TraverseDoStmt(clang::DoStmt *S) {
+    return traverseLoop(S, S->getCond(), [&] { return Base::TraverseDoStmt(S); });
+  }
+  bool TraverseCXXForRangeStmt(clang::CXXForRangeStmt *S) {
+    return traverseLoop(S, S->getRangeInit(), [&] { return Base::TraverseCXXForRangeStmt(S); },
+                        /*rangeLoop=*/true);
+  }
+
+  // ---- lambdas -------------------------------------------------------------------
+
+  bool TraverseLambdaExpr(clang::LambdaExpr *LE) {
+    using namespace clang;
+    if (!WalkUpFromLambdaExpr(LE)) return false;
+    // Captures are initialised where the lambda is created.
+    for (Expr *init : LE->capture_inits())
+      if (init && !TraverseStmt(init)) return false;
+    std::string id = lambdaId(LE->getLambdaClass());
+    if (frame()) addEdge(id, LE->getBeginLoc(), EdgeKind::Lambda);
+    std::string name = lambdaName(LE);
+    auto traverseBody = [&](FunctionDecl *op) {
+      if (!op || !op->hasBody()) return true;
+      size_t idx = node(id, name, "", "lambda", LE->getBeginLoc());
+      if (isHandlerSignature(op)) out_.functions[idx].handlerSignature = true;
+      pushFrame(idx);
+      bool r = TraverseStmt(op->getBody());
+      popFrame();
+      return r;
+    };
+    if (!traverseBody(LE->getCallOperator())) return false;
+    if (FunctionTemplateDecl *T = LE->getDependentCallOperator())
+      for (FunctionDecl *spec : T->specializations())
+        if (!traverseBody(spec)) return false;
+    return true;
+  }
+
+  // ---- constructions ---------------------------------------------------------------
+
+  bool TraverseCXXConstructExpr(clang::CXXConstructExpr *E) {
+    return withNesting(recordConstruct(E), [&] { return Base::TraverseCXXConstructExpr(E); });
+  }
+  bool TraverseCXXTemporaryObjectExpr(clang::CXXTemporaryObjectExpr *E) {
+    return withNesting(recordConstruct(E), [&] { return Base::TraverseCXXTemporaryObjectExpr(E); });
+  }
+
+  bool VisitCXXNewExpr(clang::CXXNewExpr *E) {
+    using namespace clang;
+    if (!frame()) return true;
+    if (auto *CE = E->getConstructExpr()) forms_[CE] = {"new", E->getBeginLoc(), nullptr, nullptr};
+    if (auto *RD = E->getAllocatedType()->getAsCXXRecordDecl()) addDestructorEdge(RD, E->getBeginLoc());
+    return true;
+  }
+
+  bool VisitCXXDeleteExpr(clang::CXXDeleteExpr *E) {
+    if (!frame()) return true;
+    if (auto *RD = E->getDestroyedType()->getAsCXXRecordDecl()) addDestructorEdge(RD, E->getBeginLoc());
+    return true;
+  }
+
+  bool VisitCXXBindTemporaryExpr(clang::CXXBindTemporaryExpr *E) {
+    if (!frame()) return true;
+    if (const auto *D = E->getTemporary()->getDestructor()) addEdgeTo(D, E->getBeginLoc(), EdgeKind::Destruct);
+    return true;
+  }
+
+  bool TraverseConstructorInitializer(clang::CXXCtorInitializer *I) {
+    // Implicit member initialisers (of an implicit constructor) have no location of
+    // their own: report what they build at the member's declaration.
+    clang::SourceLocation saved = implicitInitLoc_;
+    std::string savedOwner = implicitInitOwner_;
+    if (!I->isWritten() && I->getMember()) {
+      implicitInitLoc_ = I->getMember()->getLocation();
+      implicitInitOwner_ = qualifiedName(I->getMember()->getParent());
+    }
+    bool r = Base::TraverseConstructorInitializer(I);
+    implicitInitLoc_ = saved;
+    implicitInitOwner_ = savedOwner;
+    return r;
+  }
+
+  // ---- calls ---------------------------------------------------------------------
+
+  bool TraverseCallExpr(clang::CallExpr *CE) { return traverseCall(CE, [&] { return Base::TraverseCallExpr(CE); }); }
+  bool TraverseCXXMemberCallExpr(clang::CXXMemberCallExpr *CE) {
+    return traverseCall(CE, [&] { return Base::TraverseCXXMemberCallExpr(CE); });
+  }
+  bool TraverseCXXOperatorCallExpr(clang::CXXOperatorCallExpr *CE) {
+    return traverseCall(CE, [&] { return Base::TraverseCXXOperatorCallExpr(CE); });
+  }
+
+  bool VisitDeclRefExpr(clang::DeclRefExpr *E) {
+    using namespace clang;
+    if (!frame()) return true;
+    const ValueDecl *D = E->getDecl();
+    if (auto *VD = dyn_cast<VarDecl>(D); VD && markerVars_.count(VD)) frame()->fn().mentionsNextUrl = true;
+    if (calleeRefs_.count(E)) return true;
+    // A function whose address is taken here is assumed to be called from here.
+    if (auto *FD = dyn_cast<FunctionDecl>(D)) addEdgeTo(FD, E->getBeginLoc(), EdgeKind::Reference);
+    return true;
+  }
+
+  bool VisitStringLiteral(clang::StringLiteral *S) {
+    if (!frame() || !(S->isOrdinary() || S->isUTF8())) return true;
+    for (const auto &marker : cat_.runtimeLoopMarkers())
+      if (S->getString().contains(marker)) frame()->fn().mentionsNextUrl = true;
+    return true;
+  }
+
+  bool VisitBinaryOperator(clang::BinaryOperator *E) {
+    if (E->isAssignmentOp()) noteFlow(E->getLHS(), E->getRHS());
+    return true;
+  }
+
+private:
+  // ---- frames ----------------------------------------------------------------------
+
+  struct Frame {
+    Extractor *x;
+    size_t index;
+    int once = 0;      ///< > 0 inside a once-only region
+    int loopDepth = 0; ///< loops entered inside this node
+    std::vector<clang::SourceLocation> loops;
+    FunctionFacts &fn() { return x->out_.functions[index]; }
+  };
+
+  Frame *frame() { return frames_.empty() ? nullptr : &frames_.back(); }
+  void pushFrame(size_t idx) { frames_.push_back(Frame{this, idx}); }
+  void popFrame() { frames_.pop_back(); }
+
+  /// The node with this id, created on first use. Nodes seen again (a template's
+  /// instantiations, an inline function's several definitions) are merged.
+  size_t node(const std::string &id, const std::string &name, const std::string &qname,
+              const std::string &kind, clang::SourceLocation loc) {
+    auto it = index_.find(id);
+    if (it != index_.end()) return it->second;
+    FunctionFacts f;
+    f.id = id;
+    f.name = name;
+    f.qualifiedName = qname;
+    f.nodeKind = kind;
+    f.loc = toLoc(loc);
+    index_[id] = out_.functions.size();
+    out_.functions.push_back(std::move(f));
+    return out_.functions.size() - 1;
+  }
+
+  bool traverseFunction(clang::FunctionDecl *FD) {
+    using namespace clang;
+    if (auto *MD = dyn_cast<CXXMethodDecl>(FD); MD && MD->getParent()->isLambda())
+      return true; // lambda bodies are traversed from their LambdaExpr
+    if (!FD->doesThisDeclarationHaveABody()) return Base::TraverseDecl(FD);
+    const FunctionDecl *canon = patternOf(FD);
+    size_t idx = node(idOf(canon), printableName(canon), qualifiedName(canon), "function", canon->getLocation());
+    FunctionFacts &fn = out_.functions[idx];
+    if (isHandlerSignature(FD)) fn.handlerSignature = true;
+    if (auto *MD = dyn_cast<CXXMethodDecl>(FD))
+      for (const CXXMethodDecl *o : MD->overridden_methods()) {
+        std::string oid = idOf(patternOf(o));
+        if (std::find(fn.overrides.begin(), fn.overrides.end(), oid) == fn.overrides.end())
+          fn.overrides.push_back(oid);
+      }
+    std::vector<Frame> saved;
+    saved.swap(frames_); // a function body is never inside another node's region
+    pushFrame(idx);
+    if (auto *DD = dyn_cast<CXXDestructorDecl>(FD)) addMemberDestructorEdges(DD);
+    bool r = Base::TraverseDecl(FD);
+    frames_.swap(saved);
+    return r;
+  }
+
+  template <typename F>
+  bool traverseLoop(clang::Stmt *S, clang::Expr *cond, F &&base, bool rangeLoop = false) {
+    using namespace clang;
+    Frame *f = frame();
+    if (!f) return base();
+    if (f->loopDepth > 0 || f->fn().nodeKind == "static-init") {
+      ++f->loopDepth;
+      f->loops.push_back(S->getBeginLoc());
+      bool r = base();
+      f = frame();
+      --f->loopDepth;
+      f->loops.pop_back();
+      return r;
+    }
+    FunctionFacts &parent = f->fn();
+    Loc l = toLoc(S->getBeginLoc());
+    std::string id = parent.id + "#loop@" + std::to_string(l.offset);
+    std::string name = parent.name; // a loop speaks for the function that contains it
+    size_t idx = node(id, name, "", "loop", S->getBeginLoc());
+    bool unbounded = false;
+    if (!rangeLoop) {
+      bool value = false;
+      unbounded = !cond || (!cond->isValueDependent() && cond->EvaluateAsBooleanCondition(value, ctx_) && value);
+    }
+    out_.functions[idx].unboundedLoop = unbounded;
+    addEdge(id, S->getBeginLoc(), EdgeKind::Loop);
+    pushFrame(idx);
+    frame()->loopDepth = 1;
+    frame()->loops.push_back(S->getBeginLoc());
+    bool r = base();
+    popFrame();
+    return r;
+  }
+
+  // ---- edges and sites -------------------------------------------------------------
+
+  void addEdge(const std::string &callee, clang::SourceLocation loc, EdgeKind kind) {
+    Frame *f = frame();
+    if (!f) return;
+    Edge e;
+    e.callee = callee;
+    e.loc = toLoc(loc.isValid() ? loc : implicitInitLoc_);
+    e.kind = kind;
+    e.once = f->once > 0;
+    auto &edges = f->fn().edges;
+    for (const Edge &o : edges)
+      if (o.callee == e.callee && o.loc == e.loc && o.once == e.once) return;
+    edges.push_back(std::move(e));
+  }
+
+  void addEdgeTo(const clang::FunctionDecl *FD, clang::SourceLocation loc, EdgeKind kind) {
+    if (!FD || inSystem(FD->getLocation())) return;
+    if (auto *MD = llvm::dyn_cast<clang::CXXMethodDecl>(FD); MD && MD->getParent()->isLambda()) {
+      addEdge(lambdaId(MD->getParent()), loc, kind);
+      return;
+    }
+    addEdge(idOf(patternOf(FD)), loc, kind);
+  }
+
+  void addDestructorEdge(const clang::CXXRecordDecl *RD, clang::SourceLocation loc) {
+    if (!RD || !RD->hasDefinition()) return;
+    RD = RD->getDefinition();
+    if (matchClass(RD)) return;
+    if (const auto *D = RD->getDestructor(); D && !D->isTrivial()) addEdgeTo(D, loc, EdgeKind::Destruct);
+  }
+
+  void addMemberDestructorEdges(const clang::CXXDestructorDecl *DD) {
+    const clang::CXXRecordDecl *RD = DD->getParent();
+    for (const auto *field : RD->fields())
+      if (auto *FR = field->getType()->getAsCXXRecordDecl()) addDestructorEdge(FR, DD->getLocation());
+    for (const auto &base : RD->bases())
+      if (auto *BR = base.getType()->getAsCXXRecordDecl()) addDestructorEdge(BR, DD->getLocation());
+  }
+
+  Site &addSite(Kind kind, const std::string &entry, const std::string &subject, const std::string &form,
+                clang::SourceLocation loc) {
+    Frame *f = frame();
+    Site s;
+    s.kind = kindName(kind);
+    s.entry = entry;
+    s.subject = subject;
+    s.form = form;
+    s.loc = toLoc(loc.isValid() ? loc : implicitInitLoc_);
+    s.once = f->once > 0;
+    if (!f->loops.empty()) s.data["loop"] = locString(toLoc(f->loops.back()));
+    auto &sites = f->fn().sites;
+    for (Site &o : sites)
+      if (o.loc == s.loc && o.kind == s.kind && o.subject == s.subject && o.once == s.once) return o;
+    sites.push_back(std::move(s));
+    return sites.back();
+  }
+
+  template <typename F> bool withNesting(bool site, F &&traverse) {
+    if (site) ++nesting_;
+    bool r = traverse();
+    if (site) --nesting_;
+    return r;
+  }
+
+  /// Records a construction: a catalog site, or an edge to a user constructor.
+  /// Returns true when it is a catalog site (its arguments then nest inside it).
+  bool recordConstruct(clang::CXXConstructExpr *E) {
+    using namespace clang;
+    if (!frame()) return false;
+    const CXXConstructorDecl *ctor = E->getConstructor();
+    if (!ctor) return false;
+    if (ctor->isCopyOrMoveConstructor()) return false; // copying a client builds nothing new
+    const CXXRecordDecl *RD = ctor->getParent();
+    if (const CatalogClass *entry = matchClass(RD)) {
+      if (nesting_ > 0) return true; // part of an enclosing client's construction
+      Form form{"temporary", E->getBeginLoc(), nullptr, nullptr};
+      if (auto it = forms_.find(E); it != forms_.end()) form = it->second;
+      if (implicitInitLoc_.isValid()) form = {"member", implicitInitLoc_, nullptr, nullptr};
+      Site &s = addSite(entry->kind, entry->name, qualifiedName(RD), form.form, form.loc);
+      if (form.form == "member") s.data["owner"] = implicitInitOwner_;
+      if (form.var) offerStaticFix(s, form.var, form.declStmt, *entry);
+      return true;
+    }
+    addEdgeTo(ctor, E->getBeginLoc().isValid() ? E->getBeginLoc() : E->getLocation(), EdgeKind::Construct);
+    return false;
+  }
+
+  template <typename F> bool traverseCall(clang::CallExpr *CE, F &&base) {
+    using namespace clang;
+    if (!frame()) return base();
+    const FunctionDecl *FD = CE->getDirectCallee();
+    if (auto *callee = dyn_cast<DeclRefExpr>(CE->getCallee()->IgnoreParenImpCasts())) calleeRefs_.insert(callee);
+    if (auto *ME = dyn_cast<MemberExpr>(CE->getCallee()->IgnoreParenImpCasts())) (void)ME;
+    noteMemberFlow(CE);
+    if (FD) callsTo_[patternOf(FD)].push_back(CE);
+
+    const CatalogFunction *entry = FD ? cat_.findFunction(qualifiedName(FD)) : nullptr;
+    if (entry) {
+      switch (entry->kind) {
+      case Kind::Once: {
+        // Everything handed to std::call_once runs at most once.
+        ++frame()->once;
+        bool r = base();
+        --frame()->once;
+        return r;
+      }
+      case Kind::RegisterHandler: {
+        unsigned arg = entry->arg < 0 ? 0 : unsigned(entry->arg);
+        if (arg < CE->getNumArgs())
+          registrations_.push_back({CE->getArg(arg), CE->getBeginLoc(), qualifiedName(FD)});
+        return base();
+      }
+      case Kind::Construct: {
+        const CXXRecordDecl *RD = templateArgRecord(FD, entry->arg < 0 ? 0 : unsigned(entry->arg));
+        if (!RD) return base();
+        if (const CatalogClass *cls = matchClass(RD)) {
+          bool site = nesting_ == 0;
+          if (site) {
+            Form form{entry->name, CE->getBeginLoc(), nullptr, nullptr};
+            if (auto it = forms_.find(CE); it != forms_.end()) form = it->second, form.form = entry->name;
+            Site &s = addSite(cls->kind, cls->name, qualifiedName(RD), form.form, form.loc);
+            if (form.var) offerStaticFix(s, form.var, form.declStmt, *cls);
+          }
+          return withNesting(true, base);
+        }
+        // The wrapper constructs a user class inside a library template: follow it
+        // to the constructor(s) it can call, and to the destructor.
+        addWrappedConstructorEdges(FD, RD, CE);
+        addDestructorEdge(RD, CE->getBeginLoc());
+        return base();
+      }
+      default: {
+        bool isClientKind = entry->kind == Kind::Client || entry->kind == Kind::SdkInit;
+        if (!(isClientKind && nesting_ > 0)) {
+          Site &s = addSite(entry->kind, entry->name, qualifiedName(FD), "call", CE->getBeginLoc());
+          if (entry->arg >= 0 && unsigned(entry->arg) < CE->getNumArgs())
+            s.data["arg"] = sourceText(CE->getArg(unsigned(entry->arg))->getSourceRange());
+        }
+        return withNesting(isClientKind, base);
+      }
+      }
+    }
+
+    if (FD && !inSystem(FD->getLocation())) {
+      addEdgeTo(FD, CE->getBeginLoc(), EdgeKind::Call);
+    } else {
+      // A call through a pointer, a std::function or a functor: resolve later, when
+      // every assignment in the TU is known.
+      const Expr *target = nullptr;
+      if (!FD) target = CE->getCallee();
+      else if (auto *OC = dyn_cast<CXXOperatorCallExpr>(CE); OC && OC->getOperator() == OO_Call)
+        target = OC->getArg(0);
+      if (target) indirect_.push_back({target, frame()->index, CE->getBeginLoc(), frame()->once > 0});
+    }
+    return base();
+  }
+
+  void addWrappedConstructorEdges(const clang::FunctionDecl *wrapper, const clang::CXXRecordDecl *RD,
+                                  const clang::CallExpr *CE) {
+    using namespace clang;
+    if (!RD->hasDefinition()) return;
+    RD = RD->getDefinition();
+    // The instantiated wrapper's body names the constructor it calls.
+    if (const Stmt *body = wrapper->getBody()) {
+      const CXXConstructorDecl *found = nullptr;
+      std::function<void(const Stmt *)> walk = [&](const Stmt *S) {
+        if (!S || found) return;
+        if (auto *C = dyn_cast<CXXConstructExpr>(S))
+          if (C->getConstructor() && C->getConstructor()->getParent()->getCanonicalDecl() == RD->getCanonicalDecl())
+            found = C->getConstructor();
+        for (const Stmt *child : S->children()) walk(child);
+      };
+      walk(body);
+      if (found) {
+        addEdgeTo(found, CE->getBeginLoc(), EdgeKind::Construct);
+        return;
+      }
+    }
+    // A declaration-only wrapper: every constructor that accepts that many arguments.
+    unsigned nargs = CE->getNumArgs();
+    unsigned skip = qualifiedName(wrapper).rfind("Aws::", 0) == 0 && nargs > 0 ? 1 : 0; // allocation tag
+    nargs -= skip;
+    for (const CXXConstructorDecl *ctor : RD->ctors()) {
+      if (ctor->isCopyOrMoveConstructor()) continue;
+      if (nargs >= ctor->getMinRequiredArguments() && (ctor->isVariadic() || nargs <= ctor->getNumParams()))
+        addEdgeTo(ctor, CE->getBeginLoc(), EdgeKind::Construct);
+    }
+  }
+
+  // ---- declarations as a construction form, and the static fix -----------------------
+
+  struct Form {
+    std::string form;
+    clang::SourceLocation loc;
+    const clang::VarDecl *var;
+    const clang::DeclStmt *declStmt;
+  };
+
+  void noteDeclaration(const clang::DeclStmt *DS, const clang::VarDecl *VD) {
+    using namespace clang;
+    if (!VD->hasInit()) return;
+    const Expr *core = VD->getInit()->IgnoreImplicit();
+    while (true) {
+      if (auto *FC = dyn_cast<CXXFunctionalCastExpr>(core)) core = FC->getSubExpr()->IgnoreImplicit();
+      else if (auto *EC = dyn_cast<ExprWithCleanups>(core)) core = EC->getSubExpr()->IgnoreImplicit();
+      else break;
+    }
+    if (isa<CXXConstructExpr>(core) || isa<CallExpr>(core))
+      forms_[core] = {"declaration", DS->getBeginLoc(), VD, DS};
+  }
+
+  /// Offers "make it a function-local static" when that is mechanical and safe: a
+  /// block-level local, alone in its declaration, whose initialiser reads nothing
+  /// per-invocation and that is never moved from, returned, released or reassigned.
+  void offerStaticFix(Site &site, const clang::VarDecl *VD, const clang::DeclStmt *DS, const CatalogClass &entry) {
+    using namespace clang;
+    site.data["variable"] = VD->getName().str();
+    if (!DS || !blockLevelDecls_.count(DS) || !VD->isLocalVarDecl() || VD->isStaticLocal() || VD->isConstexpr())
+      return;
+    QualType T = VD->getType();
+    if (T->isReferenceType() || T->isPointerType() || T->isArrayType() || !T->isRecordType()) return;
+    if (DS->getBeginLoc().isMacroID() || VD->getEndLoc().isMacroID() || VD->getLocation().isMacroID()) return;
+    if (!readsOnlyInvariantValues(VD->getInit())) return;
+    const FunctionDecl *fn = enclosingFunction(VD);
+    if (!fn || !fn->getBody() || !usesAllowStatic(fn->getBody(), VD)) return;
+    const LangOptions &lo = ctx_.getLangOpts();
+    SourceLocation begin = DS->getBeginLoc();
+    SourceLocation nameLoc = VD->getLocation();
+    SourceLocation nameEnd = Lexer::getLocForEndOfToken(nameLoc, 0, sm_, lo);
+    SourceLocation end = Lexer::getLocForEndOfToken(VD->getEndLoc(), 0, sm_, lo);
+    if (begin.isInvalid() || nameEnd.isInvalid() || end.isInvalid()) return;
+    if (sm_.getFileID(begin) != sm_.getFileID(end)) return;
+    std::string typeText = llvm::StringRef(text(begin, nameLoc)).trim().str();
+    std::string initText = text(nameEnd, end);
+    std::string name = VD->getName().str();
+    if (typeText.empty() || typeText.find_first_of("*&[") != std::string::npos) return;
+    if (typeText.rfind("static", 0) == 0 || typeText.find("thread_local") != std::string::npos) return;
+
+    std::string replacement;
+    std::string description;
+    bool sdkLifetime = std::find(entry.tags.begin(), entry.tags.end(), "aws-sdk") != entry.tags.end();
+    if (!sdkLifetime) {
+      replacement = "static " + text(begin, end);
+      description = "make '" + name + "' a function-local static, built on the first invocation and reused";
+    } else {
+      // AWS SDK objects must not be destroyed after Aws::ShutdownAPI, which a static's
+      // destructor would be: keep one on the heap that is never destroyed.
+      llvm::StringRef init = llvm::StringRef(initText).ltrim();
+      std::string args;
+      if (init.empty()) args = "";
+      else if (init.starts_with("(") || init.starts_with("{")) args = init.str();
+      else if (init.starts_with("=")) args = "(" + init.drop_front().trim().str() + ")";
+      else return;
+      replacement = "static " + typeText + "& " + name + " = *new " + typeText + args;
+      description = "make '" + name +
+                    "' a function-local static built on the first invocation; it is never destroyed, "
+                    "because AWS SDK objects must not outlive Aws::ShutdownAPI";
+    }
+    Fix fix;
+    fix.description = description;
+    Replacement r;
+    Loc b = toLoc(begin);
+    Loc e = toLoc(end);
+    r.file = b.file;
+    r.offset = b.offset;
+    r.length = e.offset - b.offset;
+    r.text = replacement;
+    r.line = b.line;
+    r.col = b.col;
+    fix.replacements.push_back(r);
+    site.fixes.push_back(fix);
+  }
+
+  bool readsOnlyInvariantValues(const clang::Stmt *S) {
+    using namespace clang;
+    if (!S) return true;
+    if (isa<CXXThisExpr>(S)) return false;
+    if (auto *DRE = dyn_cast<DeclRefExpr>(S)) {
+      const ValueDecl *D = DRE->getDecl();
+      if (auto *VD = dyn_cast<VarDecl>(D)) {
+        if (VD->isConstexpr()) return true;
+        if (!VD->hasGlobalStorage()) return false; // a parameter or a per-invocation local
+      } else if (isa<BindingDecl>(D)) {
+        return false;
+      }
+    }
+    if (isa<LambdaExpr>(S)) {
+      auto *LE = cast<LambdaExpr>(S);
+      for (const Expr *init : LE->capture_inits())
+        if (init && !readsOnlyInvariantValues(init)) return false;
+      return true;
+    }
+    for (const Stmt *child : S->children())
+      if (!readsOnlyInvariantValues(child)) return false;
+    return true;
+  }
+
+  /// The variable is never moved from, returned, released, deleted or assigned to
+  /// (itself or one of its members): a static would carry that state to the next
+  /// invocation.
+  bool usesAllowStatic(const clang::Stmt *body, const clang::VarDecl *VD) {
+    using namespace clang;
+    bool ok = true;
+    std::vector<const Stmt *> parents;
+    std::function<void(const Stmt *)> walk = [&](const Stmt *S) {
+      if (!S || !ok) return;
+      if (auto *DRE = dyn_cast<DeclRefExpr>(S); DRE && DRE->getDecl() == VD) {
+        // Find the first interesting ancestor.
+        for (auto it = parents.rbegin(); it != parents.rend() && ok; ++it) {
+          const Stmt *P = *it;
+          if (isa<ImplicitCastExpr>(P) || isa<ParenExpr>(P) || isa<MaterializeTemporaryExpr>(P)) continue;
+          if (auto *ME = dyn_cast<MemberExpr>(P)) {
+            // A member access: keep looking to see whether the member is assigned.
+            (void)ME;
+            continue;
+          }
+          if (isa<ReturnStmt>(P) || isa<CXXDeleteExpr>(P)) ok = false;
+          else if (auto *BO = dyn_cast<BinaryOperator>(P)) {
+            if (BO->isAssignmentOp() && refersTo(BO->getLHS(), VD)) ok = false;
+          } else if (auto *OC = dyn_cast<CXXOperatorCallExpr>(P)) {
+            if (OC->isAssignmentOp() && OC->getNumArgs() > 0 && refersTo(OC->getArg(0), VD)) ok = false;
+          } else if (auto *CE = dyn_cast<CallExpr>(P)) {
+            if (const FunctionDecl *FD = CE->getDirectCallee()) {
+              std::string qn = qualifiedName(FD);
+              if (qn == "std::move" || qn == "std::forward" || qn == "std::exchange" || qn == "std::swap") ok = false;
+              if (const CatalogFunction *f = cat_.findFunction(qn); f && f->kind == Kind::Release) ok = false;
+            }
+          }
+          break;
+        }
+      }
+      parents.push_back(S);
+      for (const Stmt *child : S->children()) walk(child);
+      parents.pop_back();
+    };
+    walk(body);
+    return ok;
+  }
+
+  static bool refersTo(const clang::Expr *E, const clang::VarDecl *VD) {
+    using namespace clang;
+    E = E->IgnoreParenImpCasts();
+    while (true) {
+      if (auto *ME = dyn_cast<MemberExpr>(E)) E = ME->getBase()->IgnoreParenImpCasts();
+      else if (auto *AS = dyn_cast<ArraySubscriptExpr>(E)) E = AS->getBase()->IgnoreParenImpCasts();
+      else break;
+    }
+    auto *DRE = dyn_cast<DeclRefExpr>(E);
+    return DRE && DRE->getDecl() == VD;
+  }
+
+  const clang::FunctionDecl *enclosingFunction(const clang::Decl *D) {
+    for (const clang::DeclContext *C = D->getDeclContext(); C; C = C->getParent())
+      if (auto *FD = llvm::dyn_cast<clang::FunctionDecl>(C)) return FD;
+    return nullptr;
+  }
+
+  // ---- once-only guards --------------------------------------------------------------
+
+  /// The long-lived object (a variable with static storage, or a data member) that
+  /// `E` tests for emptiness (`!x`, `x == nullptr`, `!x.has_value()`, `x.empty()`).
+  const clang::Decl *testedEmpty(const clang::Expr *E) {
+    using namespace clang;
+    E = E->IgnoreParenImpCasts();
+    if (auto *UO = dyn_cast<UnaryOperator>(E); UO && UO->getOpcode() == UO_LNot)
+      return testedNonEmpty(UO->getSubExpr());
+    if (auto *BO = dyn_cast<BinaryOperator>(E)) {
+      if (BO->getOpcode() == BO_LAnd || BO->getOpcode() == BO_LOr) {
+        if (const Decl *d = testedEmpty(BO->getLHS())) return d;
+        return testedEmpty(BO->getRHS());
+      }
+      if (BO->getOpcode() == BO_EQ) return comparedWithNull(BO->getLHS(), BO->getRHS());
+    }
+    if (auto *OC = dyn_cast<CXXOperatorCallExpr>(E); OC && OC->getOperator() == OO_EqualEqual && OC->getNumArgs() == 2)
+      return comparedWithNull(OC->getArg(0), OC->getArg(1));
+    if (auto *MC = dyn_cast<CXXMemberCallExpr>(E)) {
+      const CXXMethodDecl *M = MC->getMethodDecl();
+      if (M && M->getIdentifier() && M->getName() == "empty") return storageOf(MC->getImplicitObjectArgument());
+    }
+    return nullptr;
+  }
+
+  /// The long-lived object that `E` tests for being set (`x`, `x != nullptr`, `x.has_value()`).
+  const clang::Decl *testedNonEmpty(const clang::Expr *E) {
+    using namespace clang;
+    E = E->IgnoreParenImpCasts();
+    if (auto *MC = dyn_cast<CXXMemberCallExpr>(E)) {
+      const CXXMethodDecl *M = MC->getMethodDecl();
+      if (M && (isa<CXXConversionDecl>(M) || (M->getIdentifier() && (M->getName() == "has_value" || M->getName() == "get"))))
+        return storageOf(MC->getImplicitObjectArgument());
+      return nullptr;
+    }
+    if (auto *BO = dyn_cast<BinaryOperator>(E); BO && BO->getOpcode() == BO_NE)
+      return comparedWithNull(BO->getLHS(), BO->getRHS());
+    if (auto *OC = dyn_cast<CXXOperatorCallExpr>(E); OC && OC->getOperator() == OO_ExclaimEqual && OC->getNumArgs() == 2)
+      return comparedWithNull(OC->getArg(0), OC->getArg(1));
+    return storageOf(E);
+  }
+
+  const clang::Decl *comparedWithNull(const clang::Expr *L, const clang::Expr *R) {
+    auto isNull = [&](const clang::Expr *E) {
+      E = E->IgnoreParenImpCasts();
+      if (llvm::isa<clang::CXXNullPtrLiteralExpr>(E) || llvm::isa<clang::GNUNullExpr>(E)) return true;
+      if (auto *DRE = llvm::dyn_cast<clang::DeclRefExpr>(E))
+        if (DRE->getDecl()->getName() == "nullopt") return true;
+      return E->isNullPointerConstant(ctx_, clang::Expr::NPC_ValueDependentIsNotNull) != clang::Expr::NPCK_NotNull;
+    };
+    if (isNull(R)) return testedNonEmpty(L);
+    if (isNull(L)) return testedNonEmpty(R);
+    return nullptr;
+  }
+
+  /// A variable with static storage or a data member behind `E`, if any.
+  const clang::Decl *storageOf(const clang::Expr *E) {
+    using namespace clang;
+    if (!E) return nullptr;
+    E = E->IgnoreParenImpCasts();
+    if (auto *MC = dyn_cast<CXXMemberCallExpr>(E)) // x.get(), operator bool
+      if (MC->getMethodDecl() && (isa<CXXConversionDecl>(MC->getMethodDecl()) ||
+                                  (MC->getMethodDecl()->getIdentifier() && MC->getMethodDecl()->getName() == "get")))
+        return storageOf(MC->getImplicitObjectArgument());
+    if (auto *DRE = dyn_cast<DeclRefExpr>(E))
+      if (auto *VD = dyn_cast<VarDecl>(DRE->getDecl()); VD && VD->hasGlobalStorage()) return VD;
+    if (auto *ME = dyn_cast<MemberExpr>(E))
+      if (auto *FD = dyn_cast<FieldDecl>(ME->getMemberDecl())) return FD;
+    return nullptr;
+  }
+
+  /// Whether `S` assigns (or resets, emplaces...) the object `key`.
+  bool assigns(const clang::Stmt *S, const clang::Decl *key) {
+    using namespace clang;
+    if (!S) return false;
+    auto isKey = [&](const Expr *E) { return storageOf(E) == key; };
+    if (auto *BO = dyn_cast<BinaryOperator>(S); BO && BO->isAssignmentOp() && isKey(BO->getLHS())) return true;
+    if (auto *OC = dyn_cast<CXXOperatorCallExpr>(S); OC && OC->isAssignmentOp() && OC->getNumArgs() > 0 && isKey(OC->getArg(0)))
+      return true;
+    if (auto *MC = dyn_cast<CXXMemberCallExpr>(S)) {
+      const CXXMethodDecl *M = MC->getMethodDecl();
+      if (M && M->getIdentifier()) {
+        llvm::StringRef n = M->getName();
+        if ((n == "reset" || n == "emplace" || n == "assign" || n == "swap" || n == "insert" || n == "emplace_back" ||
+             n == "push_back") &&
+            isKey(MC->getImplicitObjectArgument()))
+          return true;
+      }
+    }
+    for (const Stmt *child : S->children())
+      if (assigns(child, key)) return true;
+    return false;
+  }
+
+  const clang::Decl *lazyInitGuard(const clang::IfStmt *S) {
+    if (!S->getCond()) return nullptr;
+    const clang::Decl *key = testedEmpty(S->getCond());
+    if (key && assigns(S->getThen(), key)) return key;
+    return nullptr;
+  }
+
+  const clang::Decl *earlyReturnGuard(const clang::IfStmt *S) {
+    using namespace clang;
+    if (!S->getCond() || S->getElse()) return nullptr;
+    const Stmt *then = S->getThen();
+    if (auto *CS = dyn_cast<CompoundStmt>(then); CS && CS->size() == 1) then = CS->body_front();
+    if (!isa<ReturnStmt>(then)) return nullptr;
+    return testedNonEmpty(S->getCond());
+  }
+
+  // ---- callable flow: what reaches run_handler, std::function calls ------------------
+
+  struct Registration {
+    const clang::Expr *arg;
+    clang::SourceLocation loc;
+    std::string registrar;
+  };
+  struct Indirect {
+    const clang::Expr *callee;
+    size_t node;
+    clang::SourceLocation loc;
+    bool once;
+  };
+
+  void noteFlow(const clang::Expr *lhs, const clang::Expr *rhs) {
+    if (const clang::ValueDecl *D = flowTarget(lhs)) flows_[D].push_back(rhs);
+  }
+
+  /// `handlers.emplace(k, f)`, `v.push_back(f)`, `m[k] = f`: the arguments flow into
+  /// the container.
+  void noteMemberFlow(const clang::CallExpr *CE) {
+    using namespace clang;
+    if (auto *MC = dyn_cast<CXXMemberCallExpr>(CE)) {
+      const CXXMethodDecl *M = MC->getMethodDecl();
+      if (!M || !M->getIdentifier()) return;
+      llvm::StringRef n = M->getName();
+      if (n == "emplace" || n == "emplace_back" || n == "push_back" || n == "insert" || n == "try_emplace" ||
+          n == "insert_or_assign" || n == "assign" || n == "emplace_front" || n == "push_front")
+        if (const ValueDecl *D = flowTarget(MC->getImplicitObjectArgument()))
+          for (const Expr *a : MC->arguments()) flows_[D].push_back(a);
+    } else if (auto *OC = dyn_cast<CXXOperatorCallExpr>(CE); OC && OC->isAssignmentOp() && OC->getNumArgs() == 2) {
+      noteFlow(OC->getArg(0), OC->getArg(1));
+    }
+  }
+
+  const clang::ValueDecl *flowTarget(const clang::Expr *E) {
+    using namespace clang;
+    if (!E) return nullptr;
+    E = E->IgnoreParenImpCasts();
+    while (true) {
+      if (auto *OC = dyn_cast<CXXOperatorCallExpr>(E); OC && OC->getOperator() == OO_Subscript)
+        E = OC->getArg(0)->IgnoreParenImpCasts();
+      else if (auto *AS = dyn_cast<ArraySubscriptExpr>(E))
+        E = AS->getBase()->IgnoreParenImpCasts();
+      else break;
+    }
+    if (auto *DRE = dyn_cast<DeclRefExpr>(E)) return dyn_cast<VarDecl>(DRE->getDecl());
+    if (auto *ME = dyn_cast<MemberExpr>(E)) return dyn_cast<FieldDecl>(ME->getMemberDecl());
+    return nullptr;
+  }
+
+  static const clang::Expr *stripForFlow(const clang::Expr *E) {
+    using namespace clang;
+    while (E) {
+      const Expr *next = E->IgnoreParenImpCasts();
+      if (auto *M = dyn_cast<MaterializeTemporaryExpr>(next)) next = M->getSubExpr();
+      else if (auto *B = dyn_cast<CXXBindTemporaryExpr>(next)) next = B->getSubExpr();
+      else if (auto *W = dyn_cast<ExprWithCleanups>(next)) next = W->getSubExpr();
+      else if (auto *F = dyn_cast<CXXFunctionalCastExpr>(next)) next = F->getSubExpr();
+      else if (auto *C = dyn_cast<CXXNamedCastExpr>(next)) next = C->getSubExpr();
+      else if (auto *U = dyn_cast<UnaryOperator>(next); U && (U->getOpcode() == UO_AddrOf || U->getOpcode() == UO_Deref))
+        next = U->getSubExpr();
+      else if (auto *D = dyn_cast<CXXDefaultArgExpr>(next)) next = D->getExpr();
+      else if (auto *K = dyn_cast<ConstantExpr>(next)) next = K->getSubExpr();
+      if (next == E) return E;
+      E = next;
+    }
+    return E;
+  }
+
+  struct Target {
+    std::string id;
+    std::string via; ///< the variable it came through, if any
+  };
+
+  void resolveCallables(const clang::Expr *E, std::vector<Target> &out, std::set<const void *> &seen, int depth,
+                        const std::string &via) {
+    using namespace clang;
+    if (!E || depth > 16) return;
+    E = stripForFlow(E);
+    if (!seen.insert(E).second) return;
+    auto add = [&](const std::string &id) {
+      for (const Target &t : out)
+        if (t.id == id) return;
+      out.push_back({id, via});
+    };
+    if (auto *LE = dyn_cast<LambdaExpr>(E)) {
+      add(lambdaId(LE->getLambdaClass()));
+      return;
+    }
+    if (auto *DRE = dyn_cast<DeclRefExpr>(E)) {
+      const ValueDecl *D = DRE->getDecl();
+      if (auto *FD = dyn_cast<FunctionDecl>(D)) {
+        if (auto *MD = dyn_cast<CXXMethodDecl>(FD); MD && MD->getParent()->isLambda())
+          add(lambdaId(MD->getParent()));
+        else if (!inSystem(FD->getLocation()) || !FD->hasBody())
+          add(idOf(patternOf(FD)));
+        return;
+      }
+      if (auto *PVD = dyn_cast<ParmVarDecl>(D)) {
+        resolveParam(PVD, out, seen, depth, via);
+        return;
+      }
+      if (auto *VD = dyn_cast<VarDecl>(D)) {
+        std::string v = via.empty() ? VD->getName().str() : via;
+        if (VD->getInit()) resolveCallables(VD->getInit(), out, seen, depth + 1, v);
+        if (auto it = flows_.find(VD); it != flows_.end())
+          for (const Expr *src : it->second) resolveCallables(src, out, seen, depth + 1, v);
+        if (auto *RD = VD->getType()->getAsCXXRecordDecl()) addCallOperators(RD, out, v);
+      }
+      return;
+    }
+    if (auto *ME = dyn_cast<MemberExpr>(E)) {
+      const ValueDecl *D = ME->getMemberDecl();
+      if (auto *MD = dyn_cast<CXXMethodDecl>(D)) {
+        add(idOf(patternOf(MD)));
+        return;
+      }
+      if (auto *FD = dyn_cast<FieldDecl>(D)) {
+        if (inSystem(FD->getLocation())) { // pair.second, optional's value...
+          resolveCallables(ME->getBase(), out, seen, depth + 1, via);
+          return;
+        }
+        if (FD->hasInClassInitializer()) resolveCallables(FD->getInClassInitializer(), out, seen, depth + 1, via);
+        if (auto it = flows_.find(FD); it != flows_.end())
+          for (const Expr *src : it->second) resolveCallables(src, out, seen, depth + 1, via);
+        if (auto *RD = FD->getType()->getAsCXXRecordDecl()) addCallOperators(RD, out, via);
+      }
+      return;
+    }
+    if (auto *CE = dyn_cast<CXXConstructExpr>(E)) {
+      for (const Expr *a : CE->arguments()) resolveCallables(a, out, seen, depth + 1, via);
+      if (CE->getConstructor()) addCallOperators(CE->getConstructor()->getParent(), out, via);
+      return;
+    }
+    if (auto *IL = dyn_cast<InitListExpr>(E)) {
+      for (const Expr *a : IL->inits()) resolveCallables(a, out, seen, depth + 1, via);
+      return;
+    }
+    if (auto *SIL = dyn_cast<CXXStdInitializerListExpr>(E)) {
+      resolveCallables(SIL->getSubExpr(), out, seen, depth + 1, via);
+      return;
+    }
+    if (auto *CO = dyn_cast<AbstractConditionalOperator>(E)) {
+      resolveCallables(CO->getTrueExpr(), out, seen, depth + 1, via);
+      resolveCallables(CO->getFalseExpr(), out, seen, depth + 1, via);
+      return;
+    }
+    if (auto *CE = dyn_cast<CallExpr>(E)) {
+      // handlers.at(name), handlers[name], it->second, std::move(f), std::bind(&f, ...),
+      // make_handler(): what comes out is built from the object, the arguments and
+      // (for functions defined here) what the callee returns.
+      if (auto *MC = dyn_cast<CXXMemberCallExpr>(CE))
+        resolveCallables(MC->getImplicitObjectArgument(), out, seen, depth + 1, via);
+      for (const Expr *a : CE->arguments()) resolveCallables(a, out, seen, depth + 1, via);
+      if (const FunctionDecl *FD = CE->getDirectCallee(); FD && !inSystem(FD->getLocation()))
+        if (const FunctionDecl *def = FD->getDefinition(); def && def->getBody()) {
+          std::function<void(const Stmt *)> walk = [&](const Stmt *S) {
+            if (!S) return;
+            if (auto *R = dyn_cast<ReturnStmt>(S)) resolveCallables(R->getRetValue(), out, seen, depth + 1, via);
+            if (isa<LambdaExpr>(S)) {
+              if (auto *LE = cast<LambdaExpr>(S); LE != nullptr) return; // returns inside lambdas are theirs
+            }
+            for (const Stmt *c : S->children()) walk(c);
+          };
+          walk(def->getBody());
+        }
+      return;
+    }
+  }
+
+  void addCallOperators(const clang::CXXRecordDecl *RD, std::vector<Target> &out, const std::string &via) {
+    if (!RD || RD->isLambda() || !RD->hasDefinition() || inSystem(RD->getLocation())) return;
+    RD = RD->getDefinition();
+    for (const auto *M : RD->methods())
+      if (M->getOverloadedOperator() == clang::OO_Call) {
+        std::string id = idOf(patternOf(M));
+        bool dup = false;
+        for (const Target &t : out) dup = dup || t.id == id;
+        if (!dup) out.push_back({id, via});
+      }
+  }
+
+  void resolveParam(const clang::ParmVarDecl *P, std::vector<Target> &out, std::set<const void *> &seen, int depth,
+                    const std::string &via) {
+    using namespace clang;
+    auto *FD = dyn_cast<FunctionDecl>(P->getDeclContext());
+    if (!FD) return;
+    unsigned idx = P->getFunctionScopeIndex();
+    auto it = callsTo_.find(patternOf(FD));
+    if (it == callsTo_.end()) return;
+    for (const CallExpr *CE : it->second) {
+      unsigned shift = 0;
+      if (auto *OC = dyn_cast<CXXOperatorCallExpr>(CE); OC && isa<CXXMethodDecl>(FD)) shift = 1;
+      if (idx + shift < CE->getNumArgs()) resolveCallables(CE->getArg(idx + shift), out, seen, depth + 1, via);
+    }
+  }
+
+  void finish() {
+    for (const Registration &r : registrations_) {
+      std::vector<Target> targets;
+      std::set<const void *> seen;
+      resolveCallables(r.arg, targets, seen, 0, "");
+      for (const Target &t : targets) {
+        HandlerEntry e;
+        e.id = t.id;
+        e.how = "run_handler";
+        e.loc = toLoc(r.loc);
+        e.detail = t.via.empty() ? "passed to " + r.registrar
+                                 : "passed to " + r.registrar + " through '" + t.via + "'";
+        out_.entries.push_back(e);
+      }
+    }
+    for (const Indirect &call : indirect_) {
+      std::vector<Target> targets;
+      std::set<const void *> seen;
+      resolveCallables(call.callee, targets, seen, 0, "");
+      for (const Target &t : targets) {
+        Edge e;
+        e.callee = t.id;
+        e.loc = toLoc(call.loc);
+        e.kind = EdgeKind::Call;
+        e.once = call.once;
+        out_.functions[call.node].edges.push_back(e);
+      }
+    }
+    for (const FunctionFacts &f : out_.functions)
+      if (f.handlerSignature) {
+        HandlerEntry e;
+        e.id = f.id;
+        e.how = "handler-signature";
+        e.loc = f.loc;
+        e.detail = "has the handler signature invocation_response(invocation_request const&)";
+        out_.entries.push_back(e);
+      }
+  }
+
+  // ---- matching ------------------------------------------------------------------
+
+  const CatalogClass *matchClass(const clang::CXXRecordDecl *RD) {
+    if (!RD) return nullptr;
+    RD = RD->getCanonicalDecl();
+    if (auto it = classCache_.find(RD); it != classCache_.end()) return it->second;
+    const CatalogClass *found = cat_.findClass(qualifiedName(RD));
+    if (!found) {
+      const clang::CXXRecordDecl *def = RD->getDefinition();
+      if (def && !def->isDependentType()) {
+        def->forallBases([&](const clang::CXXRecordDecl *base) {
+          if (const CatalogClass *c = cat_.findClass(qualifiedName(base)); c && c->derived) {
+            found = c;
+            return false;
+          }
+          return true;
+        });
+      }
+    }
+    classCache_[RD] = found;
+    return found;
+  }
+
+  const clang::CXXRecordDecl *templateArgRecord(const clang::FunctionDecl *FD, unsigned index) {
+    const auto *args = FD->getTemplateSpecializationArgs();
+    if (!args || index >= args->size() || (*args)[index].getKind() != clang::TemplateArgument::Type) return nullptr;
+    return (*args)[index].getAsType()->getAsCXXRecordDecl();
+  }
+
+  bool isHandlerSignature(const clang::FunctionDecl *FD) {
+    using namespace clang;
+    if (FD->getNumParams() != 1) return false;
+    auto recordName = [&](QualType T) -> std::string {
+      T = T.getNonReferenceType().getCanonicalType();
+      if (auto *RD = T->getAsCXXRecordDecl()) return qualifiedName(RD);
+      return {};
+    };
+    QualType P = FD->getParamDecl(0)->getType();
+    if (!P->isLValueReferenceType() || !P.getNonReferenceType().isConstQualified()) return false;
+    std::string ret = recordName(FD->getReturnType());
+    std::string param = recordName(P);
+    for (const HandlerSignature &h : cat_.handlerSignatures())
+      if (h.returns == ret && h.parameter == param) return true;
+    return false;
+  }
+
+  bool mentionsMarker(const clang::Stmt *S) {
+    if (!S) return false;
+    if (auto *SL = llvm::dyn_cast<clang::StringLiteral>(S)) {
+      if (!(SL->isOrdinary() || SL->isUTF8())) return false;
+      for (const auto &m : cat_.runtimeLoopMarkers())
+        if (SL->getString().contains(m)) return true;
+      return false;
+    }
+    for (const clang::Stmt *child : S->children())
+      if (mentionsMarker(child)) return true;
+    return false;
+  }
+
+  // ---- names, ids, locations ---------------------------------------------------------
+
+  static const clang::FunctionDecl *patternOf(const clang::FunctionDecl *FD) {
+    if (const clang::FunctionDecl *P = FD->getTemplateInstantiationPattern()) FD = P;
+    return FD->getCanonicalDecl();
+  }
+
+  std::string usrOf(const clang::Decl *D) {
+    llvm::SmallString<128> buf;
+    if (!clang::index::generateUSRForDecl(D, buf)) return buf.str().str();
+    Loc l = toLoc(D->getLocation());
+    return "decl:" + l.file + ":" + std::to_string(l.offset);
+  }
+
+  std::string idOf(const clang::FunctionDecl *FD) {
+    if (auto *MD = llvm::dyn_cast<clang::CXXMethodDecl>(FD); MD && MD->getParent()->isLambda())
+      return lambdaId(MD->getParent());
+    return usrOf(FD);
+  }
+
+  std::string lambdaId(const clang::CXXRecordDecl *closure) {
+    Loc l = toLoc(closure->getLocation());
+    return "lambda:" + l.file + ":" + std::to_string(l.offset);
+  }
+
+  std::string lambdaName(const clang::LambdaExpr *LE) {
+    if (auto it = lambdaNames_.find(LE); it != lambdaNames_.end()) return "lambda '" + it->second + "'";
+    if (frame()) {
+      return "lambda in " + frame()->fn().name;
+    }
+    return "lambda";
+  }
+
+  std::string printableName(const clang::FunctionDecl *FD) {
+    std::string qn = qualifiedName(FD);
+    if (qn.rfind("(anonymous namespace)::", 0) == 0) qn = qn.substr(23);
+    return qn;
+  }
+
+  bool inSystem(clang::SourceLocation L) {
+    if (L.isInvalid()) return false;
+    return sm_.isInSystemHeader(sm_.getExpansionLoc(L));
+  }
+
+  std::string text(clang::SourceLocation b, clang::SourceLocation e) {
+    return clang::Lexer::getSourceText(clang::CharSourceRange::getCharRange(b, e), sm_, ctx_.getLangOpts()).str();
+  }
+  std::string sourceText(clang::SourceRange r) {
+    return clang::Lexer::getSourceText(clang::CharSourceRange::getTokenRange(r), sm_, ctx_.getLangOpts()).str();
+  }
+
+  static std::string locString(const Loc &l) {
+    return l.file + ":" + std::to_string(l.line) + ":" + std::to_string(l.col);
+  }
+
+  Loc toLoc(clang::SourceLocation L) {
+    Loc out;
+    if (L.isInvalid()) return out;
+    L = sm_.getFileLoc(L);
+    auto [fid, offset] = sm_.getDecomposedLoc(L);
+    auto it = fileNames_.find(fid);
+    if (it == fileNames_.end()) {
+      std::string name;
+      if (auto FE = sm_.getFileEntryRefForID(fid)) {
+        llvm::SmallString<256> p(FE->getName());
+        sm_.getFileManager().makeAbsolutePath(p);
+        llvm::sys::path::remove_dots(p, /*remove_dot_dot=*/true);
+        name = p.str().str();
+      } else {
+        name = sm_.getBufferName(L).str();
+      }
+      it = fileNames_.emplace(fid, name).first;
+    }
+    out.file = it->second;
+    out.offset = offset;
+    out.line = sm_.getLineNumber(fid, offset);
+    out.col = sm_.getColumnNumber(fid, offset);
+    return out;
+  }
+
+  clang::ASTContext &ctx_;
+  clang::SourceManager &sm_;
+  const Catalog &cat_;
+  TUFacts &out_;
+
+  std::vector<Frame> frames_;
+  std::unordered_map<std::string, size_t> index_;
+  std::map<clang::FileID, std::string> fileNames_;
+  std::unordered_map<const clang::CXXRecordDecl *, const CatalogClass *> classCache_;
+  std::unordered_map<const clang::Stmt *, Form> forms_;
+  std::unordered_set<const clang::DeclStmt *> blockLevelDecls_;
+  std::unordered_set<const clang::DeclRefExpr *> calleeRefs_;
+  std::unordered_set<const clang::VarDecl *> markerVars_;
+  std::unordered_map<const clang::LambdaExpr *, std::string> lambdaNames_;
+  std::unordered_map<const clang::ValueDecl *, std::vector<const clang::Expr *>> flows_;
+  std::unordered_map<const clang::FunctionDecl *, std::vector<const clang::CallExpr *>> callsTo_;
+  std::vector<Registration> registrations_;
+  std::vector<Indirect> indirect_;
+  clang::SourceLocation implicitInitLoc_;
+  std::string implicitInitOwner_;
+  int nesting_ = 0;
+};
+
+/// Runs the Extractor on the parsed TU.
+class ExtractConsumer : public clang::ASTConsumer {
+public:
+  ExtractConsumer(const ExtractOptions &opts, TUFacts &out) : opts_(opts), out_(out) {}
+  void HandleTranslationUnit(clang::ASTContext &ctx) override {
+    Extractor x(ctx, opts_, out_);
+    x.run();
+  }
+
+private:
+  const ExtractOptions &opts_;
+  TUFacts &out_;
+};
+
+class ExtractAction : public clang::ASTFrontendAction {
+public:
+  ExtractAction(const ExtractOptions &opts, TUFacts &out) : opts_(opts), out_(out) {}
+  std::unique_ptr<clang::ASTConsumer> CreateASTConsumer(clang::CompilerInstance &, llvm::StringRef) override {
+    return std::make_unique<ExtractConsumer>(opts_, out_);
+  }
+
+private:
+  const ExtractOptions &opts_;
+  TUFacts &out_;
+};
+
+} // namespace coldstart

@@ -1,0 +1,244 @@
+// Facts: what one parse of one translation unit tells the linker.
+//
+// Extraction (extract.h) turns a clang AST into TUFacts; link.h unions the facts of
+// many TUs and decides what runs per invocation. Facts are plain data so that they
+// can be cached, sharded across CI machines and merged: nothing here refers to clang.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace coldstart {
+
+/// A position in a source file. `file` is an absolute, normalised path; `line` and
+/// `col` are 1-based, `col` counts bytes (as clang does); `offset` is the 0-based
+/// byte offset of the position in the file.
+struct Loc {
+  std::string file;
+  unsigned line = 0;
+  unsigned col = 0;
+  unsigned offset = 0;
+
+  bool valid() const { return line != 0; }
+  friend bool operator<(const Loc &a, const Loc &b) {
+    return std::tie(a.file, a.line, a.col) < std::tie(b.file, b.line, b.col);
+  }
+  friend bool operator==(const Loc &a, const Loc &b) {
+    return a.file == b.file && a.line == b.line && a.col == b.col;
+  }
+};
+
+/// A textual edit, in the shape clang-apply-replacements understands.
+struct Replacement {
+  std::string file;
+  unsigned offset = 0;
+  unsigned length = 0;
+  std::string text;
+  unsigned line = 0; ///< 1-based line of `offset`, for display
+  unsigned col = 0;  ///< 1-based byte column of `offset`, for display
+};
+
+/// A mechanical fix: a description and the edits that implement it.
+struct Fix {
+  std::string description;
+  std::vector<Replacement> replacements;
+};
+
+/// Why control passes from one function-like node to another.
+enum class EdgeKind {
+  Call,      ///< a direct or resolved indirect call
+  Construct, ///< a constructor runs
+  Destruct,  ///< a destructor runs (end of scope, temporary, delete)
+  Lambda,    ///< a lambda is created here (and assumed to be invoked)
+  Reference, ///< a function's address is taken here (and assumed to be invoked)
+  Loop,      ///< the body of an outermost loop (a node of its own, see FunctionFacts)
+};
+
+struct Edge {
+  std::string callee; ///< id of the callee node
+  Loc loc;            ///< where the call happens
+  EdgeKind kind = EdgeKind::Call;
+  bool once = false;  ///< inside a once-only region: does not run per invocation
+};
+
+/// A place where something with a cost happens: a client is built, a sleep is
+/// called, an option is set. `kind` is the catalog kind of the matched entry.
+struct Site {
+  std::string kind;    ///< catalog kind: "client", "sdk-init", "sleep", ...
+  std::string entry;   ///< the catalog entry's name (pattern), e.g. "Aws::Client::AWSClient"
+  std::string subject; ///< what the code names, e.g. "Aws::S3::S3Client" or "curl_easy_init"
+  std::string form;    ///< how: "declaration", "temporary", "new", "call", "Aws::MakeShared", ...
+  Loc loc;
+  bool once = false;
+  std::vector<Fix> fixes;
+  std::map<std::string, std::string> data; ///< extra facts for messages (variable name, ...)
+};
+
+/// A function-like node of the call graph: a function, a lambda body, the body of
+/// an outermost loop, or a static initialiser.
+struct FunctionFacts {
+  std::string id;   ///< USR for functions, synthesised for lambdas, loops and initialisers
+  std::string name; ///< printable, e.g. "handler", "Service::handle", "lambda in main"
+  std::string qualifiedName; ///< for config matching; empty for synthetic nodes
+  std::string nodeKind = "function"; ///< "function", "lambda", "loop", "static-init"
+  Loc loc;
+  bool handlerSignature = false; ///< invocation_response(invocation_request const&)
+  bool mentionsNextUrl = false;  ///< names the Runtime API's /runtime/invocation/next
+  bool unboundedLoop = false;    ///< for loops: no condition, or a constant-true one
+  std::vector<std::string> overrides; ///< ids of the virtual methods this one overrides
+  std::vector<Edge> edges;
+  std::vector<Site> sites;
+};
+
+/// A callable that the Lambda runtime calls once per invocation.
+struct HandlerEntry {
+  std::string id;  ///< node id of the handler
+  std::string how; ///< "run_handler", "handler-signature", "runtime-loop", "config"
+  Loc loc;         ///< where it is registered (the run_handler call), or defined
+  std::string detail; ///< e.g. "passed to run_handler", "selected from 'handlers'"
+};
+
+/// An error met while producing facts (the TU did not parse, a header is missing).
+struct FactsError {
+  std::string file;
+  std::string message;
+};
+
+struct TUFacts {
+  std::string mainFile;
+  std::vector<FunctionFacts> functions;
+  std::vector<HandlerEntry> entries;
+  std::vector<FactsError> errors;
+};
+
+// ---- JSON (facts files, caches, shards) -----------------------------------------
+
+inline const char *edgeKindName(EdgeKind k) {
+  switch (k) {
+  case EdgeKind::Call: return "call";
+  case EdgeKind::Construct: return "construct";
+  case EdgeKind::Destruct: return "destruct";
+  case EdgeKind::Lambda: return "lambda";
+  case EdgeKind::Reference: return "reference";
+  case EdgeKind::Loop: return "loop";
+  }
+  return "call";
+}
+
+inline EdgeKind edgeKindFromName(const std::string &s) {
+  for (EdgeKind k : {EdgeKind::Call, EdgeKind::Construct, EdgeKind::Destruct, EdgeKind::Lambda,
+                     EdgeKind::Reference, EdgeKind::Loop})
+    if (s == edgeKindName(k)) return k;
+  return EdgeKind::Call;
+}
+
+inline void to_json(nlohmann::json &j, const Loc &l) {
+  j = nlohmann::json{{"file", l.file}, {"line", l.line}, {"col", l.col}, {"offset", l.offset}};
+}
+inline void from_json(const nlohmann::json &j, Loc &l) {
+  l.file = j.at("file").get<std::string>();
+  l.line = j.at("line").get<unsigned>();
+  l.col = j.at("col").get<unsigned>();
+  l.offset = j.value("offset", 0u);
+}
+inline void to_json(nlohmann::json &j, const Replacement &r) {
+  j = nlohmann::json{{"file", r.file}, {"offset", r.offset}, {"length", r.length},
+                     {"text", r.text},  {"line", r.line},     {"col", r.col}};
+}
+inline void from_json(const nlohmann::json &j, Replacement &r) {
+  r.file = j.at("file").get<std::string>();
+  r.offset = j.at("offset").get<unsigned>();
+  r.length = j.at("length").get<unsigned>();
+  r.text = j.at("text").get<std::string>();
+  r.line = j.value("line", 0u);
+  r.col = j.value("col", 0u);
+}
+inline void to_json(nlohmann::json &j, const Fix &f) {
+  j = nlohmann::json{{"description", f.description}, {"replacements", f.replacements}};
+}
+inline void from_json(const nlohmann::json &j, Fix &f) {
+  f.description = j.at("description").get<std::string>();
+  f.replacements = j.at("replacements").get<std::vector<Replacement>>();
+}
+inline void to_json(nlohmann::json &j, const Edge &e) {
+  j = nlohmann::json{{"callee", e.callee}, {"loc", e.loc}, {"kind", edgeKindName(e.kind)}, {"once", e.once}};
+}
+inline void from_json(const nlohmann::json &j, Edge &e) {
+  e.callee = j.at("callee").get<std::string>();
+  e.loc = j.at("loc").get<Loc>();
+  e.kind = edgeKindFromName(j.at("kind").get<std::string>());
+  e.once = j.value("once", false);
+}
+inline void to_json(nlohmann::json &j, const Site &s) {
+  j = nlohmann::json{{"kind", s.kind}, {"entry", s.entry}, {"subject", s.subject}, {"form", s.form},
+                     {"loc", s.loc},   {"once", s.once},   {"fixes", s.fixes},     {"data", s.data}};
+}
+inline void from_json(const nlohmann::json &j, Site &s) {
+  s.kind = j.at("kind").get<std::string>();
+  s.entry = j.at("entry").get<std::string>();
+  s.subject = j.at("subject").get<std::string>();
+  s.form = j.value("form", "");
+  s.loc = j.at("loc").get<Loc>();
+  s.once = j.value("once", false);
+  s.fixes = j.value("fixes", std::vector<Fix>{});
+  s.data = j.value("data", std::map<std::string, std::string>{});
+}
+inline void to_json(nlohmann::json &j, const FunctionFacts &f) {
+  j = nlohmann::json{{"id", f.id},
+                     {"name", f.name},
+                     {"qualifiedName", f.qualifiedName},
+                     {"nodeKind", f.nodeKind},
+                     {"loc", f.loc},
+                     {"handlerSignature", f.handlerSignature},
+                     {"mentionsNextUrl", f.mentionsNextUrl},
+                     {"unboundedLoop", f.unboundedLoop},
+                     {"overrides", f.overrides},
+                     {"edges", f.edges},
+                     {"sites", f.sites}};
+}
+inline void from_json(const nlohmann::json &j, FunctionFacts &f) {
+  f.id = j.at("id").get<std::string>();
+  f.name = j.at("name").get<std::string>();
+  f.qualifiedName = j.value("qualifiedName", "");
+  f.nodeKind = j.value("nodeKind", "function");
+  f.loc = j.at("loc").get<Loc>();
+  f.handlerSignature = j.value("handlerSignature", false);
+  f.mentionsNextUrl = j.value("mentionsNextUrl", false);
+  f.unboundedLoop = j.value("unboundedLoop", false);
+  f.overrides = j.value("overrides", std::vector<std::string>{});
+  f.edges = j.value("edges", std::vector<Edge>{});
+  f.sites = j.value("sites", std::vector<Site>{});
+}
+inline void to_json(nlohmann::json &j, const HandlerEntry &e) {
+  j = nlohmann::json{{"id", e.id}, {"how", e.how}, {"loc", e.loc}, {"detail", e.detail}};
+}
+inline void from_json(const nlohmann::json &j, HandlerEntry &e) {
+  e.id = j.at("id").get<std::string>();
+  e.how = j.at("how").get<std::string>();
+  e.loc = j.at("loc").get<Loc>();
+  e.detail = j.value("detail", "");
+}
+inline void to_json(nlohmann::json &j, const FactsError &e) {
+  j = nlohmann::json{{"file", e.file}, {"message", e.message}};
+}
+inline void from_json(const nlohmann::json &j, FactsError &e) {
+  e.file = j.at("file").get<std::string>();
+  e.message = j.at("message").get<std::string>();
+}
+inline void to_json(nlohmann::json &j, const TUFacts &t) {
+  j = nlohmann::json{{"mainFile", t.mainFile}, {"functions", t.functions}, {"entries", t.entries},
+                     {"errors", t.errors}};
+}
+inline void from_json(const nlohmann::json &j, TUFacts &t) {
+  t.mainFile = j.at("mainFile").get<std::string>();
+  t.functions = j.value("functions", std::vector<FunctionFacts>{});
+  t.entries = j.value("entries", std::vector<HandlerEntry>{});
+  t.errors = j.value("errors", std::vector<FactsError>{});
+}
+
+} // namespace coldstart

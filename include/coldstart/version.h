@@ -1,0 +1,4 @@
+#pragma once
+namespace coldstart {
+inline constexpr const char *kVersion = "0.1.0";
+} // namespace coldstart
