@@ -165,6 +165,7 @@ public:
     std::vector<std::string> files;
     std::unique_ptr<clang::tooling::CompilationDatabase> db = database(result.errors, files);
     std::vector<TUFacts> facts;
+    if (!db) return result;
     for (const std::string &file : files) {
       TUFacts tu = extract(*db, file, result.errors);
       ++result.analysed;
@@ -266,7 +267,8 @@ private:
     } else if (opts_.buildPath) {
       std::string path = *opts_.buildPath;
       std::error_code ec;
-      if (std::filesystem::is_directory(path, ec)) path = (std::filesystem::path(path) / "compile_commands.json").string();
+      if (std::filesystem::is_directory(path, ec) || llvm::StringRef(path).ends_with(".json") == false)
+        path = (std::filesystem::path(path) / "compile_commands.json").string();
       std::string why;
       if (!std::filesystem::exists(path, ec)) {
         errors.add(path, path + ": no compilation database (compile_commands.json not found)");
@@ -277,7 +279,8 @@ private:
       } else {
         errors.add(path, path + ": cannot load compilation database: " + firstLine(why));
       }
-      if (opts_.files.empty() && db)
+      if (!db) return nullptr; // no flags for anything: analysing with guesses would mislead
+      if (opts_.files.empty())
         for (const std::string &f : db->getAllFiles()) files.push_back(f);
     }
     for (const std::string &f : opts_.files) files.push_back(f);
@@ -322,14 +325,11 @@ private:
     args = getClangSyntaxOnlyAdjuster()(args, file);
     bool hasResourceDir = false;
     for (const std::string &a : args) hasResourceDir = hasResourceDir || a.rfind("-resource-dir", 0) == 0;
-    std::vector<std::string> extra;
+    // Right after the compiler: warnings are not ours to report (-w also keeps -Werror
+    // from failing the parse), no carets or "N errors generated" on stderr.
+    std::vector<std::string> extra = {"-w", "-fno-caret-diagnostics", "-fno-color-diagnostics", "-ferror-limit=50"};
     if (!hasResourceDir && !opts_.resourceDir.empty()) extra.push_back("-resource-dir=" + opts_.resourceDir);
     args.insert(args.begin() + 1, extra.begin(), extra.end());
-    // Warnings are not ours to report; -Werror must not turn them into failures.
-    auto fileIt = std::find(args.begin(), args.end(), file);
-    std::vector<std::string> tail = {"-w", "-Wno-error", "-ferror-limit=50"};
-    if (fileIt != args.end()) args.insert(fileIt, tail.begin(), tail.end());
-    else args.insert(args.end(), tail.begin(), tail.end());
     return args;
   }
 

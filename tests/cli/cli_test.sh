@@ -1,0 +1,200 @@
+#!/usr/bin/env bash
+# End-to-end tests of the command line: exit codes, one-line errors, output formats,
+# bad input. Usage: cli_test.sh <coldstart-lint> <fixtures-dir> <case>
+set -uo pipefail
+TOOL=$1
+FIX=$2
+CASE=$3
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+cd "$WORK"
+
+INC="-I$FIX/include"
+fail() { echo "FAIL [$CASE]: $*"; echo "--- stdout"; cat out.txt 2>/dev/null; echo "--- stderr"; cat err.txt 2>/dev/null; exit 1; }
+run() { "$TOOL" "$@" >out.txt 2>err.txt; echo $? >rc.txt; }
+rc() { cat rc.txt; }
+expect_rc() { [ "$(rc)" = "$1" ] || fail "exit $(rc), expected $1"; }
+# every line on stderr that says error: must be a single line naming the input
+expect_error() { grep -q -- "$1" err.txt || fail "stderr lacks '$1'"; }
+expect_no_signal() { [ "$(rc)" -lt 128 ] || fail "killed by a signal"; }
+
+handler_src() {
+  cat <<'SRC'
+#include <aws/core/Aws.h>
+#include <aws/lambda-runtime/runtime.h>
+#include <aws/s3/S3Client.h>
+using namespace aws::lambda_runtime;
+static invocation_response handler(invocation_request const&) {
+  Aws::S3::S3Client s3;
+  return invocation_response::success("ok", "text/plain");
+}
+int main() { run_handler(handler); }
+SRC
+}
+
+case "$CASE" in
+  findings_exit_1)
+    handler_src >h.cpp
+    run h.cpp -- -std=c++20 $INC; expect_rc 1
+    grep -q "^h.cpp:6:3: warning: 'Aws::S3::S3Client' is constructed on every invocation" out.txt || fail "no compiler-style line"
+    grep -q "\[coldstart-client-per-invocation\]$" out.txt || fail "no check name at the end of the line"
+    grep -q "^h.cpp:9:14: note: 'handler' runs on every invocation" out.txt || fail "no handler note"
+    grep -q "^    6 |   Aws::S3::S3Client s3;" out.txt || fail "no source snippet"
+    grep -q "^      |   \^" out.txt || fail "no caret"
+    grep -q $'\033' out.txt && fail "colour codes when stdout is not a terminal"
+    grep -q "1 finding in 1 file" err.txt || fail "no summary on stderr"
+    ;;
+  clean_exit_0)
+    printf '#include <string>\nint main() { std::string s("x"); return (int)s.size(); }\n' >ok.cpp
+    run ok.cpp -- -std=c++20; expect_rc 0
+    [ ! -s out.txt ] || fail "stdout not empty"
+    ;;
+  quiet)
+    handler_src >h.cpp
+    run --quiet h.cpp -- -std=c++20 $INC; expect_rc 1
+    [ ! -s err.txt ] || fail "--quiet still printed on stderr"
+    ;;
+  json)
+    handler_src >h.cpp
+    run --format=json h.cpp -- -std=c++20 $INC; expect_rc 1
+    python3 - <<'PY' || fail "JSON does not follow the contract"
+import json
+d = json.load(open("out.txt"))
+assert d["version"] == 1 and d["tool"]["name"] == "coldstart-lint", d
+f = d["findings"][0]
+assert list(f.keys()) == ["check","severity","file","line","column","message","handler","path","fixes"], f.keys()
+assert (f["file"], f["line"], f["column"]) == ("h.cpp", 6, 3), f
+assert f["handler"] == {"name": "handler", "file": "h.cpp", "line": 5}, f["handler"]
+assert f["fixes"][0]["replacement"] == "static Aws::S3::S3Client& s3 = *new Aws::S3::S3Client", f["fixes"]
+assert d["errors"] == []
+PY
+    ;;
+  missing_file)
+    handler_src >h.cpp
+    run nope.cpp h.cpp -- -std=c++20 $INC; expect_rc 2; expect_no_signal
+    expect_error "coldstart-lint: error: nope.cpp: no such file"
+    grep -q "h.cpp:6:3: warning" out.txt || fail "findings of the other file not printed"
+    ;;
+  directory_as_file)
+    mkdir d
+    run d -- -std=c++20; expect_rc 2; expect_error "d: is a directory"
+    ;;
+  does_not_compile)
+    { handler_src; echo "int broken( {"; } >bad.cpp
+    run bad.cpp -- -std=c++20 $INC; expect_rc 2; expect_no_signal
+    expect_error "bad.cpp: does not compile: bad.cpp:10:"
+    [ "$(grep -c 'error:' err.txt)" = 1 ] || fail "more than one error line for one file"
+    grep -q "bad.cpp:6:3: warning" out.txt || fail "findings of the part that parsed are not printed"
+    ;;
+  missing_header)
+    printf '#include <aws/nonexistent/Thing.h>\nint main() {}\n' >m.cpp
+    run m.cpp -- -std=c++20; expect_rc 2
+    expect_error "m.cpp: does not compile: m.cpp:1:10: 'aws/nonexistent/Thing.h' file not found"
+    ;;
+  binary_junk)
+    head -c 4096 /dev/urandom >junk.cpp
+    printf '\0\1\2' >>junk.cpp
+    run junk.cpp -- -std=c++20; expect_rc 2; expect_no_signal
+    expect_error "junk.cpp: does not compile"
+    ;;
+  empty_file)
+    : >empty.cpp
+    run empty.cpp -- -std=c++20; expect_rc 0
+    ;;
+  compdb_missing)
+    handler_src >h.cpp
+    run -p nowhere h.cpp; expect_rc 2; expect_error "nowhere/compile_commands.json: no compilation database"
+    ;;
+  compdb_malformed)
+    mkdir b; echo '[{"directory": ' >b/compile_commands.json
+    handler_src >h.cpp
+    run -p b h.cpp; expect_rc 2; expect_error "b/compile_commands.json: cannot load compilation database"
+    [ "$(wc -l <err.txt)" -le 2 ] || fail "error is not one line"
+    ;;
+  compdb_empty)
+    mkdir b; echo '[]' >b/compile_commands.json
+    run -p b; expect_rc 2; expect_error "the compilation database lists no files"
+    ;;
+  compdb_nonexistent_file)
+    mkdir b
+    echo "[{\"directory\": \"$WORK\", \"file\": \"$WORK/gone.cpp\", \"arguments\": [\"clang++\", \"-c\", \"gone.cpp\"]}]" >b/compile_commands.json
+    run -p b; expect_rc 2; expect_error "gone.cpp: no such file"
+    ;;
+  compdb_infers_missing)
+    mkdir b src
+    handler_src >src/h.cpp
+    printf 'int other() { return 1; }\n' >src/other.cpp
+    echo "[{\"directory\": \"$WORK/src\", \"file\": \"$WORK/src/other.cpp\", \"arguments\": [\"clang++\", \"-std=c++20\", \"$INC\", \"-c\", \"other.cpp\"]}]" >b/compile_commands.json
+    run -p b src/h.cpp; expect_rc 1
+    grep -q "src/h.cpp:6:3: warning" out.txt || fail "flags were not inferred from the neighbour"
+    ;;
+  unknown_check)
+    handler_src >h.cpp
+    run --checks=coldstart-no-such-check h.cpp -- -std=c++20 $INC; expect_rc 2
+    expect_error "unknown check 'coldstart-no-such-check'"
+    [ ! -s out.txt ] || fail "printed findings although the command line is wrong"
+    ;;
+  checks_disable)
+    handler_src >h.cpp
+    run --checks=-coldstart-client-per-invocation,coldstart-* h.cpp -- -std=c++20 $INC; expect_rc 1
+    run --checks='-*' h.cpp -- -std=c++20 $INC; expect_rc 2; expect_error "no checks enabled"
+    ;;
+  unknown_option)
+    run --frobnicate x.cpp; expect_rc 2; expect_error "unknown option '--frobnicate'"
+    ;;
+  no_input)
+    run; expect_rc 2; expect_error "no input files"
+    ;;
+  bad_format)
+    run --format=xml x.cpp; expect_rc 2; expect_error "unknown --format 'xml'"
+    ;;
+  list_and_explain)
+    run --list-checks; expect_rc 0; grep -q "coldstart-client-per-invocation" out.txt || fail "list-checks"
+    run --explain=coldstart-client-per-invocation; expect_rc 0
+    grep -q "^# coldstart-client-per-invocation" out.txt || fail "explain prints no doc"
+    grep -q "^## Bad" out.txt && grep -q "^## Good" out.txt || fail "doc lacks examples"
+    run --explain=nope; expect_rc 2; expect_error "unknown check 'nope'"
+    ;;
+  version_help)
+    run --version; expect_rc 0; grep -q "^coldstart-lint [0-9]" out.txt || fail "version"
+    run --help; expect_rc 0; grep -q -- "--export-fixes" out.txt || fail "help incomplete"
+    ;;
+  bad_config)
+    handler_src >h.cpp
+    printf 'Checks: coldstart-*\nHandlerNamez: [x]\n' >.coldstart-lint.yaml
+    run h.cpp -- -std=c++20 $INC; expect_rc 2
+    expect_error ".coldstart-lint.yaml:2:1: unknown key 'HandlerNamez'"
+    ;;
+  config_checks_and_severity)
+    handler_src >h.cpp
+    printf 'Severity:\n  coldstart-client-per-invocation: error\n' >.coldstart-lint.yaml
+    run h.cpp -- -std=c++20 $INC; expect_rc 1
+    grep -q "h.cpp:6:3: error: 'Aws::S3::S3Client'" out.txt || fail "severity from config not applied"
+    printf 'Checks: "-coldstart-client-per-invocation"\n' >.coldstart-lint.yaml
+    run h.cpp -- -std=c++20 $INC; expect_rc 2; expect_error "no checks enabled"
+    ;;
+  fix_in_place)
+    handler_src >h.cpp
+    run --fix --quiet h.cpp -- -std=c++20 $INC; expect_rc 1
+    grep -q "static Aws::S3::S3Client& s3 = \*new Aws::S3::S3Client;" h.cpp || fail "fix not applied"
+    ls | grep -q tmp-coldstart && fail "temporary file left behind"
+    run h.cpp -- -std=c++20 $INC; expect_rc 0
+    ;;
+  export_fixes)
+    handler_src >h.cpp
+    run --export-fixes=fixes.yaml h.cpp -- -std=c++20 $INC; expect_rc 1
+    grep -q "DiagnosticName:  *coldstart-client-per-invocation" fixes.yaml || fail "no diagnostic in YAML"
+    clang-apply-replacements-19 . || fail "clang-apply-replacements rejected the YAML"
+    grep -q "static Aws::S3::S3Client& s3" h.cpp || fail "clang-apply-replacements did not apply the fix"
+    clang++-19 -fsyntax-only -std=c++20 $INC h.cpp || fail "fixed file does not compile"
+    ;;
+  export_fixes_unwritable)
+    handler_src >h.cpp
+    run --export-fixes=/nonexistent-dir/fixes.yaml h.cpp -- -std=c++20 $INC; expect_rc 2
+    expect_error "/nonexistent-dir/fixes.yaml: cannot write fixes"
+    [ ! -e /nonexistent-dir/fixes.yaml.tmp-coldstart ] || fail "partial file"
+    ;;
+  *)
+    echo "unknown case $CASE"; exit 2 ;;
+esac
+echo "ok [$CASE]"
