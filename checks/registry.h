@@ -11,6 +11,8 @@
 namespace coldstart::checks {
 
 std::unique_ptr<Check> makeClientPerInvocation();
+std::unique_ptr<Check> makeConnectionReuse();
+std::unique_ptr<Check> makeBlockingCall();
 
 /// Every check, in a fixed order.
 std::vector<std::unique_ptr<Check>> all();

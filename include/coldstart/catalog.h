@@ -76,6 +76,22 @@ struct CatalogFunction {
   std::string ecosystem;
 };
 
+/// A setting whose value can defeat connection reuse: an option passed to a function
+/// (`curl_easy_setopt(h, CURLOPT_FORBID_REUSE, 1L)`, `cli.set_keep_alive(false)`) or
+/// a data member assigned (`cfg.maxConnections = 0`).
+struct CatalogSetting {
+  std::string name;   ///< function, method or data member (qualified)
+  std::string option; ///< the enum constant at `optionArg`, if the function takes several options
+  int optionArg = -1;
+  int valueArg = 0;
+  std::string bad;    ///< which values are bad: "nonzero", "zero", "true", "false"
+  std::string fix;    ///< replacement text for the value, if the fix is mechanical
+  std::string what;
+  std::string cost;
+  std::string instead;
+  std::string ecosystem;
+};
+
 /// A handler signature: functions of this shape are per-invocation entries, even when
 /// they are registered in another translation unit.
 struct HandlerSignature {
@@ -90,6 +106,7 @@ struct CatalogTable {
   std::vector<CatalogClass> classes;
   std::vector<CatalogFunction> functions;
   std::vector<HandlerSignature> handlerSignatures;
+  std::vector<CatalogSetting> settings;
   /// String fragments that mark a request for the next event in a custom runtime
   /// loop ("/runtime/invocation/next"): the loop around such a request is a handler.
   std::vector<std::string> runtimeLoopMarkers;
@@ -119,11 +136,23 @@ public:
       }
     }
     for (const auto &h : table.handlerSignatures) handlerSignatures_.push_back(h);
+    for (CatalogSetting st : table.settings) {
+      if (st.ecosystem.empty()) st.ecosystem = table.ecosystem;
+      settings_.push_back(st);
+    }
     for (const auto &m : table.runtimeLoopMarkers) runtimeLoopMarkers_.push_back(m);
   }
 
   const std::vector<HandlerSignature> &handlerSignatures() const { return handlerSignatures_; }
   const std::vector<std::string> &runtimeLoopMarkers() const { return runtimeLoopMarkers_; }
+  const std::vector<CatalogSetting> &settings() const { return settings_; }
+  /// Settings that apply to function (or member) `name`.
+  std::vector<const CatalogSetting *> settingsFor(const std::string &name) const {
+    std::vector<const CatalogSetting *> out;
+    for (const CatalogSetting &s : settings_)
+      if (s.name == name) out.push_back(&s);
+    return out;
+  }
 
   const CatalogClass *findClass(const std::string &qualifiedName) const {
     auto it = classIndex_.find(qualifiedName);
@@ -147,6 +176,7 @@ private:
   std::map<std::string, size_t> functionIndex_;
   std::vector<HandlerSignature> handlerSignatures_;
   std::vector<std::string> runtimeLoopMarkers_;
+  std::vector<CatalogSetting> settings_;
 };
 
 /// Parses YAML text with LLVM's YAML IO. On error returns false and sets `error` to
@@ -179,6 +209,7 @@ bool parseYaml(llvm::StringRef text, const std::string &origin, T &out, std::str
 LLVM_YAML_IS_SEQUENCE_VECTOR(coldstart::CatalogClass)
 LLVM_YAML_IS_SEQUENCE_VECTOR(coldstart::CatalogFunction)
 LLVM_YAML_IS_SEQUENCE_VECTOR(coldstart::HandlerSignature)
+LLVM_YAML_IS_SEQUENCE_VECTOR(coldstart::CatalogSetting)
 
 namespace llvm::yaml {
 
@@ -241,6 +272,25 @@ template <> struct MappingTraits<coldstart::HandlerSignature> {
   }
 };
 
+template <> struct MappingTraits<coldstart::CatalogSetting> {
+  static void mapping(IO &io, coldstart::CatalogSetting &s) {
+    io.mapRequired("Name", s.name);
+    io.mapOptional("Option", s.option);
+    io.mapOptional("OptionArg", s.optionArg, -1);
+    io.mapOptional("ValueArg", s.valueArg, 0);
+    io.mapRequired("Bad", s.bad);
+    io.mapOptional("Fix", s.fix);
+    io.mapOptional("What", s.what);
+    io.mapOptional("Cost", s.cost);
+    io.mapOptional("Instead", s.instead);
+  }
+  static std::string validate(IO &, coldstart::CatalogSetting &s) {
+    if (s.bad != "nonzero" && s.bad != "zero" && s.bad != "true" && s.bad != "false")
+      return "setting '" + s.name + "': Bad must be nonzero, zero, true or false";
+    return {};
+  }
+};
+
 template <> struct MappingTraits<coldstart::CatalogTable> {
   static void mapping(IO &io, coldstart::CatalogTable &t) {
     io.mapOptional("Ecosystem", t.ecosystem);
@@ -248,6 +298,7 @@ template <> struct MappingTraits<coldstart::CatalogTable> {
     io.mapOptional("Classes", t.classes);
     io.mapOptional("Functions", t.functions);
     io.mapOptional("HandlerSignatures", t.handlerSignatures);
+    io.mapOptional("Settings", t.settings);
     io.mapOptional("RuntimeLoopMarkers", t.runtimeLoopMarkers);
   }
 };

@@ -9,6 +9,7 @@
 #include "coldstart/facts.h"
 #include "coldstart/link.h"
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -31,7 +32,24 @@ struct Finding {
   std::vector<PathStep> path;
   std::vector<Note> notes; ///< notes of the check's own (e.g. the loop around a sleep)
   std::vector<Fix> fixes;
+  /// Checks whose finding at the same location this one replaces (one root cause is
+  /// reported once, by the check that explains it best).
+  std::vector<std::string> supersedes;
 };
+
+/// Drops findings that another finding at the same location supersedes.
+inline void mergeSuperseded(std::vector<Finding> &findings) {
+  std::vector<Finding> kept;
+  for (const Finding &f : findings) {
+    bool superseded = false;
+    for (const Finding &o : findings)
+      if (&o != &f && o.loc == f.loc &&
+          std::find(o.supersedes.begin(), o.supersedes.end(), f.check) != o.supersedes.end())
+        superseded = true;
+    if (!superseded) kept.push_back(f);
+  }
+  findings.swap(kept);
+}
 
 inline bool findingLess(const Finding &a, const Finding &b) {
   return std::tie(a.loc.file, a.loc.line, a.loc.col, a.check, a.message) <
@@ -49,6 +67,27 @@ public:
 
   /// Calls `fn(node, site)` for every site that runs per invocation (in a node reached
   /// from a handler and not in a once-only region), in a deterministic order.
+  /// Calls `fn(node, site)` for every site of every node, reachable or not.
+  template <typename Fn> void forEachSite(Fn &&fn) const {
+    for (const auto &[id, f] : program_.nodes())
+      for (const Site &s : f.sites) fn(f, s);
+  }
+
+  /// Whether `site` in `node` runs per invocation.
+  bool runsPerInvocation(const FunctionFacts &node, const Site &site) const {
+    return !site.once && program_.isPerInvocation(node.id);
+  }
+
+  /// A finding that does not depend on a handler (settings, static initialisers).
+  Finding plainFinding(std::string_view check, const Site &site, std::string message) const {
+    Finding f;
+    f.check = std::string(check);
+    f.loc = site.loc;
+    f.message = std::move(message);
+    f.fixes = site.fixes;
+    return f;
+  }
+
   template <typename Fn> void forEachPerInvocationSite(Fn &&fn) const {
     for (const std::string &id : program_.perInvocation()) {
       const FunctionFacts *f = program_.node(id);

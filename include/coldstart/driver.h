@@ -184,6 +184,15 @@ public:
     std::vector<Finding> raw;
     CheckContext ctx(program, catalog_, raw);
     for (const auto &check : checks_) check->run(ctx);
+    // Findings of disabled checks go first, so that they supersede nothing.
+    raw.erase(std::remove_if(raw.begin(), raw.end(),
+                             [&](const Finding &f) {
+                               for (const Check *c : enabledChecks(f.loc.file))
+                                 if (c->id() == f.check) return false;
+                               return true;
+                             }),
+              raw.end());
+    mergeSuperseded(raw);
     for (Finding &f : raw) {
       bool enabled = false;
       for (const Check *c : enabledChecks(f.loc.file)) enabled = enabled || c->id() == f.check;

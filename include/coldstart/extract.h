@@ -28,7 +28,9 @@
 #include <llvm/ADT/SmallString.h>
 #include <llvm/Support/Path.h>
 
+#include <cstdio>
 #include <functional>
+#include <optional>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
@@ -110,7 +112,9 @@ public:
     if (VD->hasGlobalStorage() && !VD->isStaticLocal() && !frame() && !isa<ParmVarDecl>(VD)) {
       // A namespace-scope or static data member initialiser: a node of its own.
       std::string id = "init:" + usrOf(VD);
-      pushFrame(node(id, qualifiedName(VD), qualifiedName(VD), "static-init", VD->getLocation()));
+      size_t idx = node(id, qualifiedName(VD), qualifiedName(VD), "static-init", VD->getLocation());
+      describeStaticVar(VD, out_.functions[idx].attrs);
+      pushFrame(idx);
       bool r = Base::TraverseVarDecl(VD);
       popFrame();
       return r;
@@ -120,6 +124,8 @@ public:
 
   bool VisitVarDecl(clang::VarDecl *VD) {
     using namespace clang;
+    if (const Expr *init = VD->getInit(); init && !isa<ParmVarDecl>(VD))
+      storeTargets_[coreOf(init)] = "var:" + usrOf(VD);
     if (const Expr *init = VD->getInit()) {
       if (mentionsMarker(init)) markerVars_.insert(VD);
       const Expr *core = stripForFlow(init);
@@ -217,7 +223,10 @@ public:
       size_t idx = node(id, name, "", "lambda", LE->getBeginLoc());
       if (isHandlerSignature(op)) out_.functions[idx].handlerSignature = true;
       pushFrame(idx);
+      const FunctionDecl *savedFn = currentFunction_;
+      currentFunction_ = op;
       bool r = TraverseStmt(op->getBody());
+      currentFunction_ = savedFn;
       popFrame();
       return r;
     };
@@ -240,7 +249,10 @@ public:
   bool VisitCXXNewExpr(clang::CXXNewExpr *E) {
     using namespace clang;
     if (!frame()) return true;
-    if (auto *CE = E->getConstructExpr()) forms_[CE] = {"new", E->getBeginLoc(), nullptr, nullptr};
+    if (auto *CE = E->getConstructExpr()) {
+      forms_[CE] = {"new", E->getBeginLoc(), nullptr, nullptr};
+      if (auto it = storeTargets_.find(E); it != storeTargets_.end()) storeTargets_[CE] = it->second;
+    }
     if (auto *RD = E->getAllocatedType()->getAsCXXRecordDecl()) addDestructorEdge(RD, E->getBeginLoc());
     return true;
   }
@@ -266,6 +278,7 @@ public:
       implicitInitLoc_ = I->getMember()->getLocation();
       implicitInitOwner_ = qualifiedName(I->getMember()->getParent());
     }
+    if (I->getMember() && I->getInit()) storeTargets_[coreOf(I->getInit())] = "field:" + qualifiedName(I->getMember());
     bool r = Base::TraverseConstructorInitializer(I);
     implicitInitLoc_ = saved;
     implicitInitOwner_ = savedOwner;
@@ -293,15 +306,45 @@ public:
     return true;
   }
 
+  bool VisitCXXConstructExpr(clang::CXXConstructExpr *E) {
+    noteHeaderPair(llvm::ArrayRef<const clang::Expr *>(E->getArgs(), E->getNumArgs()), E->getBeginLoc());
+    return true;
+  }
+  bool VisitCallExpr(clang::CallExpr *E) {
+    noteHeaderPair(llvm::ArrayRef<const clang::Expr *>(E->getArgs(), E->getNumArgs()), E->getBeginLoc());
+    return true;
+  }
+
+  bool VisitInitListExpr(clang::InitListExpr *E) {
+    if (E->isSemanticForm())
+      noteHeaderPair(llvm::ArrayRef<const clang::Expr *>(E->getInits(), E->getNumInits()), E->getBeginLoc());
+    // Containers built from long initialiser lists (std::map<...> m = {{...}, ...}).
+    if (!frame() || E->getNumInits() < kLargeListFloor || !E->isSemanticForm()) return true;
+    Site &s = addSite(Kind::Io, "initializer-list", "initializer list", "list", E->getBeginLoc());
+    s.kind = "large-container";
+    s.data["elements"] = std::to_string(E->getNumInits());
+    return true;
+  }
+
   bool VisitStringLiteral(clang::StringLiteral *S) {
     if (!frame() || !(S->isOrdinary() || S->isUTF8())) return true;
+    if (isConnectionCloseHeader(S->getString())) {
+      Site &site = addSite(Kind::Network, "Connection: close", "Connection: close", "header", S->getBeginLoc());
+      site.kind = "connection-close";
+    }
     for (const auto &marker : cat_.runtimeLoopMarkers())
       if (S->getString().contains(marker)) frame()->fn().mentionsNextUrl = true;
     return true;
   }
 
   bool VisitBinaryOperator(clang::BinaryOperator *E) {
-    if (E->isAssignmentOp()) noteFlow(E->getLHS(), E->getRHS());
+    if (E->isAssignmentOp()) {
+      noteFlow(E->getLHS(), E->getRHS());
+      noteMarkerTarget(E->getLHS(), E->getRHS());
+      std::string key = objectKey(E->getLHS());
+      if (!key.empty()) storeTargets_[coreOf(E->getRHS())] = key;
+      if (E->getOpcode() == clang::BO_Assign) noteFieldSetting(E);
+    }
     return true;
   }
 
@@ -355,10 +398,13 @@ private:
       }
     std::vector<Frame> saved;
     saved.swap(frames_); // a function body is never inside another node's region
+    const FunctionDecl *savedFn = currentFunction_;
+    currentFunction_ = FD;
     pushFrame(idx);
     if (auto *DD = dyn_cast<CXXDestructorDecl>(FD)) addMemberDestructorEdges(DD);
     bool r = Base::TraverseDecl(FD);
     frames_.swap(saved);
+    currentFunction_ = savedFn;
     return r;
   }
 
@@ -446,7 +492,10 @@ private:
     s.form = form;
     s.loc = toLoc(loc.isValid() ? loc : implicitInitLoc_);
     s.once = f->once > 0;
-    if (!f->loops.empty()) s.data["loop"] = locString(toLoc(f->loops.back()));
+    if (!f->loops.empty()) {
+      s.data["loop"] = locString(toLoc(f->loops.back()));
+      s.data["loop-depth"] = std::to_string(f->loops.size());
+    }
     auto &sites = f->fn().sites;
     for (Site &o : sites)
       if (o.loc == s.loc && o.kind == s.kind && o.subject == s.subject && o.once == s.once) return o;
@@ -477,6 +526,10 @@ private:
       if (implicitInitLoc_.isValid()) form = {"member", implicitInitLoc_, nullptr, nullptr};
       Site &s = addSite(entry->kind, entry->name, qualifiedName(RD), form.form, form.loc);
       if (form.form == "member") s.data["owner"] = implicitInitOwner_;
+      if (form.var && form.declStmt) noteStatementEnd(s, form.declStmt, form.var);
+      if (auto it = storeTargets_.find(E); it != storeTargets_.end()) s.data["object"] = it->second;
+      if (entry->kind == Kind::Io || entry->kind == Kind::Regex)
+        if (E->getNumArgs() > 0 && !isa<CXXDefaultArgExpr>(E->getArg(0))) s.data["arg"] = sourceText(E->getArg(0)->getSourceRange());
       if (form.var) offerStaticFix(s, form.var, form.declStmt, *entry);
       return true;
     }
@@ -492,6 +545,29 @@ private:
     if (auto *ME = dyn_cast<MemberExpr>(CE->getCallee()->IgnoreParenImpCasts())) (void)ME;
     noteMemberFlow(CE);
     if (FD) callsTo_[patternOf(FD)].push_back(CE);
+    // snprintf(url, n, "http://%s/2018-06-01/runtime/invocation/next", api): the
+    // buffer now holds the next-event URL.
+    if (CE->getNumArgs() > 1 && !isa<CXXOperatorCallExpr>(CE))
+      for (const Expr *a : CE->arguments())
+        if (auto *SL = dyn_cast<StringLiteral>(a->IgnoreParenImpCasts()); SL && mentionsMarker(SL)) {
+          noteMarkerTarget(CE->getArg(0), SL);
+          break;
+        }
+    if (auto *OC = dyn_cast<CXXOperatorCallExpr>(CE); OC && OC->isAssignmentOp() && OC->getNumArgs() == 2) {
+      noteMarkerTarget(OC->getArg(0), OC->getArg(1));
+      std::string key = objectKey(OC->getArg(0));
+      if (!key.empty()) storeTargets_[coreOf(OC->getArg(1))] = key;
+    }
+    if (auto *MC = dyn_cast<CXXMemberCallExpr>(CE)) {
+      const CXXMethodDecl *M = MC->getMethodDecl();
+      if (M && M->getIdentifier() && (M->getName() == "reset" || M->getName() == "emplace") && MC->getNumArgs() > 0) {
+        std::string key = objectKey(MC->getImplicitObjectArgument());
+        if (!key.empty()) storeTargets_[coreOf(MC->getArg(0))] = key;
+      }
+      noteClientUse(MC);
+      noteWaitedFuture(MC);
+    }
+    if (FD) noteCallSettings(CE, FD);
 
     const CatalogFunction *entry = FD ? cat_.findFunction(qualifiedName(FD)) : nullptr;
     if (entry) {
@@ -518,6 +594,7 @@ private:
             Form form{entry->name, CE->getBeginLoc(), nullptr, nullptr};
             if (auto it = forms_.find(CE); it != forms_.end()) form = it->second, form.form = entry->name;
             Site &s = addSite(cls->kind, cls->name, qualifiedName(RD), form.form, form.loc);
+            if (auto it = storeTargets_.find(CE); it != storeTargets_.end()) s.data["object"] = it->second;
             if (form.var) offerStaticFix(s, form.var, form.declStmt, *cls);
           }
           return withNesting(true, base);
@@ -530,10 +607,18 @@ private:
       }
       default: {
         bool isClientKind = entry->kind == Kind::Client || entry->kind == Kind::SdkInit;
-        if (!(isClientKind && nesting_ > 0)) {
+        bool report = !(isClientKind && nesting_ > 0);
+        if (report && hasTag(*entry, "lambda-invoke")) report = !invokesAsynchronously(CE, *entry);
+        if (report) {
           Site &s = addSite(entry->kind, entry->name, qualifiedName(FD), "call", CE->getBeginLoc());
-          if (entry->arg >= 0 && unsigned(entry->arg) < CE->getNumArgs())
-            s.data["arg"] = sourceText(CE->getArg(unsigned(entry->arg))->getSourceRange());
+          if (entry->arg >= 0 && unsigned(entry->arg) < CE->getNumArgs()) {
+            const Expr *arg = CE->getArg(unsigned(entry->arg));
+            s.data["arg"] = sourceText(arg->getSourceRange());
+            if (entry->kind == Kind::Sleep)
+              if (auto ms = durationMs(arg, entry->unit)) s.data["ms"] = formatMs(*ms);
+          }
+          if (auto it = storeTargets_.find(CE); it != storeTargets_.end()) s.data["object"] = it->second;
+          if (entry->kind == Kind::Release && CE->getNumArgs() > 0) s.data["object"] = objectKey(CE->getArg(0));
         }
         return withNesting(isClientKind, base);
       }
@@ -606,6 +691,27 @@ private:
     }
     if (isa<CXXConstructExpr>(core) || isa<CallExpr>(core))
       forms_[core] = {"declaration", DS->getBeginLoc(), VD, DS};
+    storeTargets_[coreOf(VD->getInit())] = "var:" + usrOf(VD);
+  }
+
+  /// Where a statement can be inserted after a block-level declaration: the offset
+  /// just after its ';' and the indentation of its line (for fixes that add a call).
+  void noteStatementEnd(Site &site, const clang::DeclStmt *DS, const clang::VarDecl *VD) {
+    using namespace clang;
+    site.data["variable"] = VD->getName().str();
+    if (!blockLevelDecls_.count(DS) || DS->getEndLoc().isMacroID() || DS->getBeginLoc().isMacroID()) return;
+    SourceLocation end = Lexer::getLocForEndOfToken(DS->getEndLoc(), 0, sm_, ctx_.getLangOpts());
+    Loc b = toLoc(DS->getBeginLoc()), e = toLoc(end);
+    if (b.file != e.file || e.offset < b.offset) return;
+    site.data["stmt-end"] = std::to_string(e.offset);
+    site.data["stmt-end-line"] = std::to_string(e.line);
+    site.data["stmt-end-col"] = std::to_string(e.col);
+    site.data["indent"] = std::string(b.col > 1 ? b.col - 1 : 0, ' ');
+    llvm::StringRef line = sm_.getBufferData(sm_.getFileID(sm_.getFileLoc(DS->getBeginLoc())));
+    size_t lineStart = b.offset - (b.col - 1);
+    std::string indent;
+    for (size_t i = lineStart; i < b.offset && i < line.size() && (line[i] == ' ' || line[i] == '\t'); ++i) indent += line[i];
+    site.data["indent"] = indent;
   }
 
   /// Offers "make it a function-local static" when that is mechanical and safe: a
@@ -751,6 +857,457 @@ private:
   const clang::FunctionDecl *enclosingFunction(const clang::Decl *D) {
     for (const clang::DeclContext *C = D->getDeclContext(); C; C = C->getParent())
       if (auto *FD = llvm::dyn_cast<clang::FunctionDecl>(C)) return FD;
+    return nullptr;
+  }
+
+
+  // ---- objects, durations, settings, invocations -------------------------------------
+
+  static constexpr unsigned kLargeListFloor = 16; ///< smaller lists are never worth a site
+
+
+  static bool isConnectionCloseHeader(llvm::StringRef text) {
+    // "Connection: close" in a raw header line, any case, any spacing.
+    std::string lower = text.lower();
+    size_t at = lower.find("connection");
+    while (at != std::string::npos) {
+      size_t i = at + 10;
+      while (i < lower.size() && lower[i] == ' ') ++i;
+      if (i < lower.size() && lower[i] == ':') {
+        ++i;
+        while (i < lower.size() && (lower[i] == ' ' || lower[i] == '\t')) ++i;
+        if (lower.compare(i, 5, "close") == 0) return true;
+      }
+      at = lower.find("connection", at + 1);
+    }
+    return false;
+  }
+
+  /// ("Connection", "close") as neighbouring arguments or list elements: cpp-httplib
+  /// headers, set_header("Connection", "close"), Beast's set(field::connection, "close").
+  void noteHeaderPair(llvm::ArrayRef<const clang::Expr *> args, clang::SourceLocation loc) {
+    using namespace clang;
+    if (!frame() || args.size() < 2) return;
+    auto literal = [](const Expr *e) -> std::optional<std::string> {
+      if (auto *SL = dyn_cast<StringLiteral>(e->IgnoreImplicit()->IgnoreParenImpCasts()))
+        if (SL->isOrdinary() || SL->isUTF8()) return SL->getString().lower();
+      if (auto *CE = dyn_cast<CXXConstructExpr>(e->IgnoreImplicit()); CE && CE->getNumArgs() >= 1)
+        if (auto *SL = dyn_cast<StringLiteral>(CE->getArg(0)->IgnoreParenImpCasts()))
+          if (SL->isOrdinary() || SL->isUTF8()) return SL->getString().lower();
+      return std::nullopt;
+    };
+    for (size_t i = 0; i + 1 < args.size(); ++i) {
+      const Expr *name = args[i];
+      bool isConnection = false;
+      if (auto l = literal(name)) isConnection = *l == "connection";
+      else if (auto *DRE = dyn_cast<DeclRefExpr>(name->IgnoreParenImpCasts()))
+        isConnection = isa<EnumConstantDecl>(DRE->getDecl()) && DRE->getDecl()->getName() == "connection";
+      if (!isConnection) continue;
+      auto value = literal(args[i + 1]);
+      if (value && llvm::StringRef(*value).trim() == "close") {
+        Site &site = addSite(Kind::Network, "Connection: close", "Connection: close", "header",
+                             name->getBeginLoc().isValid() ? name->getBeginLoc() : loc);
+        site.kind = "connection-close";
+      }
+    }
+  }
+
+  static bool hasTag(const CatalogFunction &f, const char *tag) {
+    return std::find(f.tags.begin(), f.tags.end(), tag) != f.tags.end();
+  }
+
+  /// The expression that actually builds a stored value: through casts, temporaries,
+  /// `new`, and a smart pointer built from `new`.
+  static const clang::Stmt *coreOf(const clang::Expr *E) {
+    using namespace clang;
+    while (E) {
+      const Expr *next = E->IgnoreImplicit();
+      if (auto *F = dyn_cast<CXXFunctionalCastExpr>(next)) next = F->getSubExpr();
+      else if (auto *W = dyn_cast<ExprWithCleanups>(next)) next = W->getSubExpr();
+      else if (auto *P = dyn_cast<ParenExpr>(next)) next = P->getSubExpr();
+      else if (auto *C = dyn_cast<CXXConstructExpr>(next);
+               C && C->getNumArgs() == 1 && isa<CXXNewExpr>(C->getArg(0)->IgnoreImplicit()))
+        next = C->getArg(0)->IgnoreImplicit(); // std::unique_ptr<T>(new T(...))
+      if (next == E) return E;
+      E = next;
+    }
+    return E;
+  }
+
+  /// A stable name for the object an expression denotes: a variable or a data member,
+  /// through pointers and smart pointers. Empty when it cannot be named.
+  std::string objectKey(const clang::Expr *E) {
+    using namespace clang;
+    while (E) {
+      E = E->IgnoreParenImpCasts();
+      if (auto *U = dyn_cast<UnaryOperator>(E); U && (U->getOpcode() == UO_Deref || U->getOpcode() == UO_AddrOf))
+        E = U->getSubExpr();
+      else if (auto *OC = dyn_cast<CXXOperatorCallExpr>(E);
+               OC && (OC->getOperator() == OO_Arrow || OC->getOperator() == OO_Star) && OC->getNumArgs() >= 1)
+        E = OC->getArg(0);
+      else if (auto *MC = dyn_cast<CXXMemberCallExpr>(E);
+               MC && MC->getMethodDecl() && MC->getMethodDecl()->getIdentifier() && MC->getMethodDecl()->getName() == "get")
+        E = MC->getImplicitObjectArgument();
+      else break;
+    }
+    if (!E) return {};
+    if (auto *DRE = dyn_cast<DeclRefExpr>(E)) {
+      if (auto *P = dyn_cast<ParmVarDecl>(DRE->getDecl()))
+        if (auto *F = dyn_cast<FunctionDecl>(P->getDeclContext()))
+          return "param:" + idOf(patternOf(F)) + "#" + std::to_string(P->getFunctionScopeIndex());
+      if (auto *VD = dyn_cast<VarDecl>(DRE->getDecl())) return "var:" + usrOf(VD);
+    }
+    if (auto *ME = dyn_cast<MemberExpr>(E))
+      if (auto *FD = dyn_cast<FieldDecl>(ME->getMemberDecl())) return "field:" + qualifiedName(FD);
+    return {};
+  }
+
+  /// "param:<fn>#i" keys name whatever the callers pass: when every call in the TU
+  /// passes the same object, use that object's key.
+  void resolveParamKeys() {
+    using namespace clang;
+    std::map<std::string, std::set<std::string>> argKeys; // param key -> keys passed
+    for (const auto &[fn, calls] : callsTo_) {
+      std::string fid = idOf(fn);
+      for (const CallExpr *CE : calls) {
+        unsigned shift = (isa<CXXOperatorCallExpr>(CE) && isa<CXXMethodDecl>(fn)) ? 1 : 0;
+        for (unsigned i = 0; i + shift < CE->getNumArgs(); ++i)
+          argKeys["param:" + fid + "#" + std::to_string(i)].insert(objectKey(CE->getArg(i + shift)));
+      }
+    }
+    for (int round = 0; round < 4; ++round)
+      for (FunctionFacts &f : out_.functions)
+        for (Site &s : f.sites) {
+          auto it = s.data.find("object");
+          if (it == s.data.end() || it->second.rfind("param:", 0) != 0) continue;
+          auto keys = argKeys.find(it->second);
+          if (keys != argKeys.end() && keys->second.size() == 1 && !keys->second.begin()->empty())
+            it->second = *keys->second.begin();
+        }
+  }
+
+  /// A method called on an object of a catalog class (cli.Get(...), cli->set_keep_alive(true)).
+  void noteClientUse(const clang::CXXMemberCallExpr *MC) {
+    using namespace clang;
+    const CXXMethodDecl *M = MC->getMethodDecl();
+    if (!M || !M->getIdentifier() || !frame()) return;
+    const CatalogClass *cls = matchClass(M->getParent());
+    if (!cls) {
+      if (const Expr *obj = MC->getImplicitObjectArgument()) {
+        QualType T = obj->getType();
+        if (T->isPointerType()) T = T->getPointeeType();
+        cls = matchClass(T->getAsCXXRecordDecl());
+      }
+    }
+    if (!cls || cls->kind != Kind::Client) return;
+    Site &s = addSite(Kind::Client, cls->name, qualifiedName(M->getParent()), "use", MC->getBeginLoc());
+    s.kind = "use";
+    s.data["method"] = M->getName().str();
+    s.data["object"] = objectKey(MC->getImplicitObjectArgument());
+    if (MC->getNumArgs() > 0) {
+      bool b = false;
+      const Expr *a = MC->getArg(0);
+      if (!a->isValueDependent() && a->getType()->isBooleanType() && a->EvaluateAsBooleanCondition(b, ctx_))
+        s.data["bool"] = b ? "true" : "false";
+    }
+  }
+
+  static std::string formatMs(double ms) {
+    char buf[32];
+    if (ms == static_cast<double>(static_cast<long long>(ms))) std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(ms));
+    else std::snprintf(buf, sizeof buf, "%.3g", ms);
+    return buf;
+  }
+
+  std::optional<double> evalNumber(const clang::Expr *E) {
+    if (!E || E->isValueDependent()) return std::nullopt;
+    clang::Expr::EvalResult r;
+    if (!E->EvaluateAsRValue(r, ctx_) || r.HasSideEffects) return std::nullopt;
+    if (r.Val.isInt()) return static_cast<double>(r.Val.getInt().getExtValue());
+    if (r.Val.isFloat()) return r.Val.getFloat().convertToDouble();
+    return std::nullopt;
+  }
+
+  /// The duration a sleep call waits, in milliseconds, when it is a constant.
+  std::optional<double> durationMs(const clang::Expr *arg, const std::string &unit) {
+    using namespace clang;
+    if (unit == "s" || unit == "ms" || unit == "us" || unit == "ns") {
+      auto v = evalNumber(arg);
+      if (!v) return std::nullopt;
+      double factor = unit == "s" ? 1000.0 : unit == "ms" ? 1.0 : unit == "us" ? 0.001 : 0.000001;
+      return *v * factor;
+    }
+    if (unit == "chrono") return chronoMs(arg);
+    if (unit == "timespec") return timespecMs(arg);
+    return std::nullopt;
+  }
+
+  /// std::chrono::duration<Rep, std::ratio<N, D>>: value * N / D seconds.
+  std::optional<double> chronoMs(const clang::Expr *arg) {
+    using namespace clang;
+    if (!arg || arg->isValueDependent()) return std::nullopt;
+    auto *RD = dyn_cast_or_null<ClassTemplateSpecializationDecl>(arg->getType()->getAsCXXRecordDecl());
+    if (!RD || RD->getTemplateArgs().size() < 2) return std::nullopt;
+    auto *ratio = dyn_cast_or_null<ClassTemplateSpecializationDecl>(RD->getTemplateArgs()[1].getAsType()->getAsCXXRecordDecl());
+    if (!ratio || ratio->getTemplateArgs().size() < 2) return std::nullopt;
+    double num = static_cast<double>(ratio->getTemplateArgs()[0].getAsIntegral().getExtValue());
+    double den = static_cast<double>(ratio->getTemplateArgs()[1].getAsIntegral().getExtValue());
+    Expr::EvalResult r;
+    if (!arg->EvaluateAsRValue(r, ctx_) || !r.Val.isStruct() || r.Val.getStructNumFields() < 1) return std::nullopt;
+    const APValue &rep = r.Val.getStructField(0);
+    double v;
+    if (rep.isInt()) v = static_cast<double>(rep.getInt().getExtValue());
+    else if (rep.isFloat()) v = rep.getFloat().convertToDouble();
+    else return std::nullopt;
+    return v * num / den * 1000.0;
+  }
+
+  /// nanosleep(&ts, ...) with `struct timespec ts = {1, 500000000};` never assigned.
+  std::optional<double> timespecMs(const clang::Expr *arg) {
+    using namespace clang;
+    const Expr *e = arg->IgnoreParenImpCasts();
+    if (auto *U = dyn_cast<UnaryOperator>(e); U && U->getOpcode() == UO_AddrOf) e = U->getSubExpr()->IgnoreParenImpCasts();
+    const InitListExpr *list = nullptr;
+    if (auto *CL = dyn_cast<CompoundLiteralExpr>(e)) list = dyn_cast_or_null<InitListExpr>(CL->getInitializer());
+    if (auto *DRE = dyn_cast<DeclRefExpr>(e))
+      if (auto *VD = dyn_cast<VarDecl>(DRE->getDecl()); VD && VD->getInit() && !flows_.count(VD) && !assignedMembers_.count(VD))
+        list = dyn_cast<InitListExpr>(VD->getInit()->IgnoreImplicit());
+    if (!list) return std::nullopt;
+    if (list->isSyntacticForm() && list->getSemanticForm()) list = list->getSemanticForm();
+    const RecordDecl *RD = list->getType()->getAsRecordDecl();
+    if (!RD) return std::nullopt;
+    double ms = 0;
+    unsigned i = 0;
+    for (const FieldDecl *F : RD->fields()) {
+      if (i >= list->getNumInits()) break;
+      auto v = evalNumber(list->getInit(i++));
+      if (!v) return std::nullopt;
+      if (F->getName() == "tv_sec") ms += *v * 1000.0;
+      else if (F->getName() == "tv_nsec") ms += *v / 1e6;
+    }
+    return ms;
+  }
+
+  /// Whether a value is "bad" for a setting.
+  std::optional<bool> settingIsBad(const CatalogSetting &st, const clang::Expr *value) {
+    auto v = evalNumber(value);
+    if (!v) {
+      bool b = false;
+      if (!value->isValueDependent() && value->EvaluateAsBooleanCondition(b, ctx_)) v = b ? 1.0 : 0.0;
+      else return std::nullopt;
+    }
+    if (st.bad == "nonzero" || st.bad == "true") return *v != 0;
+    return *v == 0; // "zero", "false"
+  }
+
+  void recordSetting(const CatalogSetting &st, const clang::Expr *value, clang::SourceLocation loc) {
+    if (!frame()) return;
+    auto bad = settingIsBad(st, value);
+    if (!bad || !*bad) return;
+    Site &s = addSite(Kind::Client, st.name, st.option.empty() ? st.name : st.option, "setting", loc);
+    s.kind = "setting";
+    s.data["value"] = sourceText(value->getSourceRange());
+    s.data["setting"] = st.option.empty() ? st.name : st.option;
+    clang::SourceRange r = value->getSourceRange();
+    if (!st.fix.empty() && r.isValid() && !r.getBegin().isMacroID() && !r.getEnd().isMacroID()) {
+      clang::SourceLocation end = clang::Lexer::getLocForEndOfToken(r.getEnd(), 0, sm_, ctx_.getLangOpts());
+      Loc b = toLoc(r.getBegin()), e = toLoc(end);
+      if (b.file == e.file && e.offset >= b.offset) {
+        Fix fix;
+        fix.description = "set " + s.data["setting"] + " to " + st.fix;
+        fix.replacements.push_back(Replacement{b.file, b.offset, e.offset - b.offset, st.fix, b.line, b.col});
+        s.fixes.push_back(fix);
+      }
+    }
+  }
+
+  void noteCallSettings(const clang::CallExpr *CE, const clang::FunctionDecl *FD) {
+    using namespace clang;
+    auto settings = cat_.settingsFor(qualifiedName(FD));
+    if (settings.empty()) return;
+    for (const CatalogSetting *st : settings) {
+      if (st->optionArg >= 0) {
+        if (unsigned(st->optionArg) >= CE->getNumArgs()) continue;
+        auto *DRE = dyn_cast<DeclRefExpr>(CE->getArg(unsigned(st->optionArg))->IgnoreParenImpCasts());
+        if (!DRE || DRE->getDecl()->getName() != st->option) continue;
+      }
+      if (st->valueArg < 0 || unsigned(st->valueArg) >= CE->getNumArgs()) continue;
+      recordSetting(*st, CE->getArg(unsigned(st->valueArg)), CE->getBeginLoc());
+    }
+  }
+
+  void noteFieldSetting(const clang::BinaryOperator *E) {
+    using namespace clang;
+    auto *ME = dyn_cast<MemberExpr>(E->getLHS()->IgnoreParenImpCasts());
+    if (!ME) return;
+    auto *FD = dyn_cast<FieldDecl>(ME->getMemberDecl());
+    if (!FD) return;
+    if (auto *base = dyn_cast<DeclRefExpr>(ME->getBase()->IgnoreParenImpCasts()))
+      if (auto *VD = dyn_cast<VarDecl>(base->getDecl())) assignedMembers_.insert(VD);
+    for (const CatalogSetting *st : cat_.settingsFor(qualifiedName(FD))) recordSetting(*st, E->getRHS(), E->getBeginLoc());
+  }
+
+  /// Lambda Invoke: asynchronous when the request's invocation type is set to Event
+  /// (on the request, in its initialiser, or by a helper it is passed to), or when it
+  /// is set to something we cannot evaluate. Requests from elsewhere are unknown.
+  bool invokesAsynchronously(const clang::CallExpr *CE, const CatalogFunction &entry) {
+    using namespace clang;
+    if (hasTag(entry, "future") && !waitedImmediately(CE)) return true;
+    if (entry.arg < 0 || unsigned(entry.arg) >= CE->getNumArgs()) return true;
+    const Expr *req = stripForFlow(CE->getArg(unsigned(entry.arg)));
+    int verdict = invocationTypeIn(req); // 1 event/unknown, 0 sync, -1 not set
+    if (verdict >= 0) return verdict == 1;
+    auto *DRE = dyn_cast<DeclRefExpr>(req);
+    if (!DRE) return false;
+    auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
+    if (!VD) return true;
+    if (isa<ParmVarDecl>(VD) || VD->hasGlobalStorage()) return true; // built elsewhere: unknown
+    if (VD->getInit()) {
+      int v = invocationTypeIn(VD->getInit());
+      if (v >= 0) return v == 1;
+    }
+    const FunctionDecl *fn = enclosingFunction(VD);
+    if (!fn || !fn->getBody()) return true;
+    bool asyncSeen = false;
+    std::function<void(const Stmt *)> walk = [&](const Stmt *S) {
+      if (!S || asyncSeen) return;
+      if (auto *MC = dyn_cast<CXXMemberCallExpr>(S); MC && refersTo(MC->getImplicitObjectArgument(), VD)) {
+        int v = invocationTypeIn(MC);
+        if (v == 1) asyncSeen = true;
+      }
+      if (auto *call = dyn_cast<CallExpr>(S); call && call != CE)
+        if (const FunctionDecl *callee = call->getDirectCallee())
+          for (unsigned i = 0; i < call->getNumArgs(); ++i)
+            if (refersTo(call->getArg(i), VD) && helperSetsEvent(callee, i)) asyncSeen = true;
+      for (const Stmt *c : S->children()) walk(c);
+    };
+    walk(fn->getBody());
+    return asyncSeen;
+  }
+
+  /// 1: sets the invocation type to Event or to something not constant; 0: sets it to
+  /// another constant; -1: does not set it.
+  int invocationTypeIn(const clang::Stmt *S) {
+    using namespace clang;
+    if (!S) return -1;
+    int result = -1;
+    if (auto *MC = dyn_cast<CXXMemberCallExpr>(S)) {
+      const CXXMethodDecl *M = MC->getMethodDecl();
+      if (M && M->getIdentifier() && (M->getName() == "SetInvocationType" || M->getName() == "WithInvocationType") &&
+          MC->getNumArgs() == 1) {
+        auto *DRE = dyn_cast<DeclRefExpr>(MC->getArg(0)->IgnoreParenImpCasts());
+        auto *EC = DRE ? dyn_cast<EnumConstantDecl>(DRE->getDecl()) : nullptr;
+        result = !EC ? 1 : (EC->getName() == "Event" ? 1 : 0);
+      }
+    }
+    for (const Stmt *c : S->children()) {
+      int v = invocationTypeIn(c);
+      if (v == 1) return 1;
+      if (v == 0) result = result == 1 ? 1 : 0;
+    }
+    return result;
+  }
+
+  bool helperSetsEvent(const clang::FunctionDecl *callee, unsigned index) {
+    using namespace clang;
+    if (index >= callee->getNumParams() || inSystem(callee->getLocation())) return false;
+    QualType T = callee->getParamDecl(index)->getType();
+    bool mayModify = (T->isReferenceType() || T->isPointerType()) && !T->getPointeeType().isConstQualified();
+    if (!mayModify) return false; // by value or const: the helper cannot set our request's type
+    const FunctionDecl *def = callee->getDefinition();
+    if (!def || !def->getBody()) return true; // defined elsewhere: it may set it, so do not report
+    const ParmVarDecl *P = def->getParamDecl(index);
+    bool found = false;
+    std::function<void(const Stmt *)> walk = [&](const Stmt *S) {
+      if (!S || found) return;
+      if (auto *MC = dyn_cast<CXXMemberCallExpr>(S))
+        if (auto *DRE = dyn_cast<DeclRefExpr>(stripForFlow(MC->getImplicitObjectArgument())); DRE && DRE->getDecl() == P)
+          found = invocationTypeIn(MC) == 1;
+      for (const Stmt *c : S->children()) walk(c);
+    };
+    walk(def->getBody());
+    return found;
+  }
+
+  /// `.get()` / `.wait()` applied directly to a future-returning call.
+  void noteWaitedFuture(const clang::CXXMemberCallExpr *MC) {
+    const clang::CXXMethodDecl *M = MC->getMethodDecl();
+    if (!M || !M->getIdentifier() || (M->getName() != "get" && M->getName() != "wait")) return;
+    const clang::Expr *obj = stripForFlow(MC->getImplicitObjectArgument());
+    if (auto *inner = llvm::dyn_cast<clang::CallExpr>(obj)) waited_.insert(inner);
+  }
+
+  /// The future of `CE` is waited on before any other asynchronous work starts.
+  bool waitedImmediately(const clang::CallExpr *CE) {
+    using namespace clang;
+    if (waited_.count(CE)) return true;
+    // auto f = client.InvokeCallable(req); ... f.get();  (and no other future started)
+    auto it = storeTargets_.find(coreOf(CE));
+    const FunctionDecl *fn = frame() ? enclosingFunctionOfFrame() : nullptr;
+    if (it == storeTargets_.end() || !fn || !fn->getBody()) return false;
+    std::string key = it->second;
+    unsigned futures = 0;
+    bool waited = false;
+    std::function<void(const Stmt *)> walk = [&](const Stmt *S) {
+      if (!S) return;
+      if (auto *call = dyn_cast<CallExpr>(S))
+        if (const FunctionDecl *callee = call->getDirectCallee()) {
+          QualType R = callee->getReturnType();
+          if (auto *RD = R->getAsCXXRecordDecl(); RD && (RD->getName() == "future" || RD->getName() == "shared_future"))
+            ++futures;
+          if (auto *MC = dyn_cast<CXXMemberCallExpr>(call); MC && MC->getMethodDecl() && MC->getMethodDecl()->getIdentifier() &&
+                                                           (MC->getMethodDecl()->getName() == "get" || MC->getMethodDecl()->getName() == "wait") &&
+                                                           objectKey(MC->getImplicitObjectArgument()) == key)
+            waited = true;
+        }
+      for (const Stmt *c : S->children()) walk(c);
+    };
+    walk(fn->getBody());
+    return waited && futures <= 1; // several futures joined together are a fan-out
+  }
+
+  const clang::FunctionDecl *enclosingFunctionOfFrame() { return currentFunction_; }
+
+  /// Facts about a namespace-scope or static data member variable, for
+  /// coldstart-heavy-static-init and the init report.
+  void describeStaticVar(const clang::VarDecl *VD, std::map<std::string, std::string> &attrs) {
+    using namespace clang;
+    attrs["variable"] = VD->getName().str();
+    attrs["type"] = VD->getType().getAsString(ctx_.getPrintingPolicy());
+    bool dynamic = ctx_.getLangOpts().CPlusPlus && VD->getInit() && !VD->isConstexpr() &&
+                   !VD->hasAttr<ConstInitAttr>() && !VD->getInit()->isValueDependent() && !VD->hasConstantInitialization();
+    if (dynamic) attrs["dynamic-init"] = "1";
+    if (VD->getTLSKind() != VarDecl::TLS_None) attrs["thread_local"] = "1";
+    if (VD->isStaticDataMember()) attrs["static-member"] = "1";
+    if (const CatalogClass *sdk = sdkObjectIn(VD->getType(), 0)) attrs["sdk-object"] = sdk->name;
+  }
+
+  /// An AWS SDK object held by value in `T` (directly, in an array, or as a member or base).
+  const CatalogClass *sdkObjectIn(clang::QualType T, int depth) {
+    using namespace clang;
+    if (depth > 6) return nullptr;
+    T = T.getCanonicalType();
+    while (const ArrayType *A = dyn_cast<ArrayType>(T.getTypePtr())) T = A->getElementType().getCanonicalType();
+    const CXXRecordDecl *RD = T->getAsCXXRecordDecl();
+    if (!RD || !RD->hasDefinition()) return nullptr;
+    RD = RD->getDefinition();
+    if (const CatalogClass *c = matchClass(RD))
+      if (std::find(c->tags.begin(), c->tags.end(), "aws-sdk") != c->tags.end()) return c;
+    if (inSystem(RD->getLocation())) {
+      // std::optional<S3Client>, std::array<...>, std::pair<...>: look at template arguments
+      if (auto *spec = dyn_cast<ClassTemplateSpecializationDecl>(RD)) {
+        std::string n = qualifiedName(RD);
+        if (n == "std::optional" || n == "std::array" || n == "std::pair" || n == "std::tuple")
+          for (const TemplateArgument &a : spec->getTemplateArgs().asArray())
+            if (a.getKind() == TemplateArgument::Type)
+              if (const CatalogClass *c = sdkObjectIn(a.getAsType(), depth + 1)) return c;
+      }
+      return nullptr;
+    }
+    for (const FieldDecl *F : RD->fields())
+      if (const CatalogClass *c = sdkObjectIn(F->getType(), depth + 1)) return c;
+    for (const CXXBaseSpecifier &B : RD->bases())
+      if (const CatalogClass *c = sdkObjectIn(B.getType(), depth + 1)) return c;
     return nullptr;
   }
 
@@ -1063,6 +1620,7 @@ private:
   }
 
   void finish() {
+    resolveParamKeys();
     for (const Registration &r : registrations_) {
       std::vector<Target> targets;
       std::set<const void *> seen;
@@ -1145,6 +1703,14 @@ private:
     for (const HandlerSignature &h : cat_.handlerSignatures())
       if (h.returns == ret && h.parameter == param) return true;
     return false;
+  }
+
+  /// `target = <something naming the next-event URL>`: the target names it too.
+  void noteMarkerTarget(const clang::Expr *target, const clang::Expr *value) {
+    if (!mentionsMarker(value)) return;
+    const clang::Expr *t = stripForFlow(target);
+    if (auto *DRE = llvm::dyn_cast<clang::DeclRefExpr>(t))
+      if (auto *VD = llvm::dyn_cast<clang::VarDecl>(DRE->getDecl())) markerVars_.insert(VD);
   }
 
   bool mentionsMarker(const clang::Stmt *S) {
@@ -1258,6 +1824,10 @@ private:
   std::unordered_map<const clang::FunctionDecl *, std::vector<const clang::CallExpr *>> callsTo_;
   std::vector<Registration> registrations_;
   std::vector<Indirect> indirect_;
+  std::unordered_map<const clang::Stmt *, std::string> storeTargets_; ///< expr -> object it initialises
+  std::unordered_set<const clang::CallExpr *> waited_;
+  std::unordered_set<const clang::VarDecl *> assignedMembers_;
+  const clang::FunctionDecl *currentFunction_ = nullptr;
   clang::SourceLocation implicitInitLoc_;
   std::string implicitInitOwner_;
   int nesting_ = 0;

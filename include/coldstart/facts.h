@@ -91,6 +91,7 @@ struct FunctionFacts {
   bool mentionsNextUrl = false;  ///< names the Runtime API's /runtime/invocation/next
   bool unboundedLoop = false;    ///< for loops: no condition, or a constant-true one
   std::vector<std::string> overrides; ///< ids of the virtual methods this one overrides
+  std::map<std::string, std::string> attrs; ///< node facts for checks (e.g. "dynamic-init")
   std::vector<Edge> edges;
   std::vector<Site> sites;
 };
@@ -198,6 +199,7 @@ inline void to_json(nlohmann::json &j, const FunctionFacts &f) {
                      {"mentionsNextUrl", f.mentionsNextUrl},
                      {"unboundedLoop", f.unboundedLoop},
                      {"overrides", f.overrides},
+                     {"attrs", f.attrs},
                      {"edges", f.edges},
                      {"sites", f.sites}};
 }
@@ -211,6 +213,7 @@ inline void from_json(const nlohmann::json &j, FunctionFacts &f) {
   f.mentionsNextUrl = j.value("mentionsNextUrl", false);
   f.unboundedLoop = j.value("unboundedLoop", false);
   f.overrides = j.value("overrides", std::vector<std::string>{});
+  f.attrs = j.value("attrs", std::map<std::string, std::string>{});
   f.edges = j.value("edges", std::vector<Edge>{});
   f.sites = j.value("sites", std::vector<Site>{});
 }

@@ -1,0 +1,125 @@
+// coldstart-connection-reuse: connections that cannot survive to the next invocation.
+//  - a curl easy handle created and cleaned up within one invocation (one finding,
+//    which supersedes coldstart-client-per-invocation's at the same place);
+//  - settings that close or bypass cached connections (catalog "Settings":
+//    CURLOPT_FORBID_REUSE, CURLOPT_FRESH_CONNECT, set_keep_alive(false), ...);
+//  - "Connection: close" request headers;
+//  - cpp-httplib clients used from a handler without set_keep_alive(true).
+#include "registry.h"
+
+#include <set>
+
+namespace coldstart::checks {
+namespace {
+
+constexpr const char *kClientCheck = "coldstart-client-per-invocation";
+
+class ConnectionReuse : public Check {
+public:
+  std::string_view id() const override { return "coldstart-connection-reuse"; }
+  std::string_view summary() const override {
+    return "connections that cannot be reused by the next invocation (fresh curl handles, FORBID_REUSE, "
+           "Connection: close, keep-alive off)";
+  }
+  std::string_view doc() const override { return embeddedDoc("connection_reuse.md"); }
+
+  void run(CheckContext &ctx) const override {
+    curlHandlesPerInvocation(ctx);
+    ctx.forEachSite([&](const FunctionFacts &, const Site &site) {
+      if (site.kind == "setting") ctx.report(ctx.plainFinding(id(), site, settingMessage(ctx.catalog(), site)));
+      if (site.kind == "connection-close")
+        ctx.report(ctx.plainFinding(id(), site,
+                                    "'Connection: close' makes the server close the connection after the response, so "
+                                    "the next request (in this invocation or the next) pays a new TCP and TLS "
+                                    "handshake; drop the header and keep the connection alive"));
+    });
+    httplibWithoutKeepAlive(ctx);
+  }
+
+private:
+  /// curl_easy_init ... curl_easy_cleanup, both on the per-invocation path.
+  void curlHandlesPerInvocation(CheckContext &ctx) const {
+    std::set<std::string> released;
+    ctx.forEachPerInvocationSite([&](const FunctionFacts &, const Site &s) {
+      if (s.kind == "release" && s.entry == "curl_easy_cleanup" && s.data.count("object") && !s.data.at("object").empty())
+        released.insert(s.data.at("object"));
+    });
+    ctx.forEachPerInvocationSite([&](const FunctionFacts &node, const Site &s) {
+      if (s.kind != "client" || s.entry != "curl_easy_init") return;
+      auto obj = s.data.find("object");
+      if (obj == s.data.end() || !released.count(obj->second)) return;
+      Finding f = ctx.perInvocationFinding(
+          id(), node, s,
+          "'curl_easy_init' creates a handle that is cleaned up in the same invocation: its connection cache "
+          "goes with it, so every invocation opens a new TCP connection and TLS session; create the handle once at "
+          "init and reuse it (curl_easy_reset between requests keeps the connection cache)");
+      f.supersedes.push_back(kClientCheck);
+      ctx.report(std::move(f));
+    });
+  }
+
+  /// A cpp-httplib client built once (not per invocation), used from a handler, and
+  /// never given set_keep_alive(true): cpp-httplib closes the socket after every request.
+  void httplibWithoutKeepAlive(CheckContext &ctx) const {
+    std::set<std::string> keptAlive;
+    ctx.forEachSite([&](const FunctionFacts &, const Site &s) {
+      if (s.kind == "use" && s.data.count("method") && s.data.at("method") == "set_keep_alive" &&
+          s.data.count("bool") && s.data.at("bool") == "true")
+        keptAlive.insert(s.data.at("object"));
+    });
+    ctx.forEachSite([&](const FunctionFacts &node, const Site &s) {
+      if (s.kind != "client" || s.entry.rfind("httplib::", 0) != 0 || s.form == "call") return;
+      if (ctx.runsPerInvocation(node, s)) return; // built per invocation: client-per-invocation reports it
+      auto obj = s.data.find("object");
+      if (obj == s.data.end() || obj->second.empty() || keptAlive.count(obj->second)) return;
+      // Is it used from a handler?
+      const FunctionFacts *useNode = nullptr;
+      const Site *use = nullptr;
+      ctx.forEachPerInvocationSite([&](const FunctionFacts &n, const Site &u) {
+        if (use || u.kind != "use" || !u.data.count("object") || u.data.at("object") != obj->second) return;
+        if (u.data.count("method") && u.data.at("method").rfind("set_", 0) == 0) return;
+        use = &u;
+        useNode = &n;
+      });
+      if (!use) return;
+      Finding f = ctx.plainFinding(id(), s,
+                                   "'" + s.subject + "' is used by the handler without set_keep_alive(true): "
+                                   "cpp-httplib sends 'Connection: close' and closes the socket after every request "
+                                   "by default, so each invocation pays a new TCP (and TLS) handshake; call "
+                                   "set_keep_alive(true) once after building the client");
+      f.notes.push_back({use->loc, "used on every invocation here (handler '" +
+                                       ctx.program().handlerOf(useNode->id).name + "')"});
+      if (s.data.count("stmt-end") && s.data.count("variable")) {
+        Fix fix;
+        fix.description = "call " + s.data.at("variable") + ".set_keep_alive(true) after building it";
+        Replacement r;
+        r.file = s.loc.file;
+        r.offset = unsigned(std::stoul(s.data.at("stmt-end")));
+        r.length = 0;
+        r.text = "\n" + s.data.at("indent") + s.data.at("variable") + ".set_keep_alive(true);";
+        r.line = unsigned(std::stoul(s.data.at("stmt-end-line")));
+        r.col = unsigned(std::stoul(s.data.at("stmt-end-col")));
+        fix.replacements.push_back(r);
+        f.fixes.push_back(fix);
+      }
+      ctx.report(std::move(f));
+    });
+  }
+
+  static std::string settingMessage(const Catalog &catalog, const Site &site) {
+    const CatalogSetting *st = nullptr;
+    for (const CatalogSetting &c : catalog.settings())
+      if (c.name == site.entry && (c.option.empty() || c.option == site.subject)) st = &c;
+    std::string what = st && !st->what.empty() ? st->what : site.subject;
+    std::string msg = "'" + what + "' defeats connection reuse";
+    if (st && !st->cost.empty()) msg += ": " + st->cost;
+    if (st && !st->instead.empty()) msg += "; " + st->instead;
+    return msg;
+  }
+};
+
+} // namespace
+
+std::unique_ptr<Check> makeConnectionReuse() { return std::make_unique<ConnectionReuse>(); }
+
+} // namespace coldstart::checks
