@@ -6,9 +6,10 @@ namespace coldstart::checks {
 
 std::vector<std::unique_ptr<Check>> all() {
   std::vector<std::unique_ptr<Check>> list;
+  list.push_back(makeBlockingCall());
   list.push_back(makeClientPerInvocation());
   list.push_back(makeConnectionReuse());
-  list.push_back(makeBlockingCall());
+  list.push_back(makeHeavyStaticInit());
   return list;
 }
 

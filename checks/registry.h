@@ -13,6 +13,7 @@ namespace coldstart::checks {
 std::unique_ptr<Check> makeClientPerInvocation();
 std::unique_ptr<Check> makeConnectionReuse();
 std::unique_ptr<Check> makeBlockingCall();
+std::unique_ptr<Check> makeHeavyStaticInit();
 
 /// Every check, in a fixed order.
 std::vector<std::unique_ptr<Check>> all();

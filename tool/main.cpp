@@ -41,6 +41,8 @@ OPTIONS:
   --format=text|json       Output format (default: text)
   --export-fixes=<file>    Write fixes as clang-apply-replacements YAML
   --fix                    Apply fixes in place
+  --init-report            Instead of findings, list every dynamic initialiser with its
+                           cost class, costliest first (text, or JSON with --format=json)
   --list-checks            List the enabled checks and exit
   --explain=<check>        Print a check's documentation and exit
   -j <N>                   Parallel jobs (default: number of cores)
@@ -66,6 +68,7 @@ struct CliOptions {
   std::optional<std::string> exportFixes;
   bool fix = false;
   bool listChecks = false;
+  bool initReport = false;
   std::optional<std::string> explain;
   unsigned jobs = 0;
   bool quiet = false;
@@ -119,6 +122,10 @@ int parseArgs(int argc, char **argv, CliOptions &o) {
     }
     if (arg == "--fix" || arg == "-fix") {
       o.fix = true;
+      continue;
+    }
+    if (arg == "--init-report" || arg == "-init-report") {
+      o.initReport = true;
       continue;
     }
     if (arg == "--list-checks" || arg == "-list-checks") {
@@ -224,6 +231,23 @@ int main(int argc, char **argv) {
     return usageError("no input files (name files, or give -p <build-path> to analyse a whole project)");
 
   RunResult result = driver.run();
+
+  if (o.initReport) {
+    unsigned threshold = 1000;
+    auto opts = driver.checkOptions();
+    if (auto it = opts.find("coldstart-heavy-static-init.LargeContainerThreshold"); it != opts.end()) {
+      try {
+        threshold = unsigned(std::stoul(it->second));
+      } catch (...) {
+      }
+    }
+    auto inits = analyseStaticInits(driver.program(result.facts), driver.catalog(), threshold);
+    if (o.format == "json") std::cout << initReportToJson(inits, result.errors, kVersion).dump(2) << "\n";
+    else printInitReportText(std::cout, inits);
+    std::cout.flush();
+    for (const auto &e : result.errors.list) std::cerr << "coldstart-lint: error: " << e.message << "\n";
+    return result.errors.empty() ? 0 : 2;
+  }
 
   if (o.fix || o.exportFixes) {
     std::string fixError;

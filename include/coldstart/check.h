@@ -10,6 +10,7 @@
 #include "coldstart/link.h"
 
 #include <algorithm>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -59,8 +60,15 @@ inline bool findingLess(const Finding &a, const Finding &b) {
 /// What a check sees.
 class CheckContext {
 public:
-  CheckContext(const Program &program, const Catalog &catalog, std::vector<Finding> &out)
-      : program_(program), catalog_(catalog), out_(out) {}
+  CheckContext(const Program &program, const Catalog &catalog, std::vector<Finding> &out,
+               std::map<std::string, std::string> options = {})
+      : program_(program), catalog_(catalog), out_(out), options_(std::move(options)) {}
+
+  /// A CheckOptions value ("<check>.<name>"), or `fallback`.
+  std::string option(std::string_view check, std::string_view name, std::string fallback) const {
+    auto it = options_.find(std::string(check) + "." + std::string(name));
+    return it == options_.end() ? fallback : it->second;
+  }
 
   const Program &program() const { return program_; }
   const Catalog &catalog() const { return catalog_; }
@@ -121,6 +129,7 @@ private:
   const Program &program_;
   const Catalog &catalog_;
   std::vector<Finding> &out_;
+  std::map<std::string, std::string> options_;
 };
 
 class Check {

@@ -5,6 +5,7 @@
 //   Severity: { coldstart-client-per-invocation: error }
 //   HeaderFilterRegex: '.*/src/.*'
 //   WarningsAsErrors: 'coldstart-client-per-invocation'
+//   CheckOptions: { coldstart-heavy-static-init.LargeContainerThreshold: 1000 }
 //   Catalog:                  # same schema as the tables in catalog/
 //     Classes:
 //       - { Name: 'acme::HttpClient', Kind: client, Cost: '...', Instead: '...' }
@@ -34,6 +35,7 @@ struct Config {
   std::map<std::string, std::string> severity;
   std::optional<std::string> headerFilterRegex;
   std::optional<std::string> warningsAsErrors;
+  std::map<std::string, std::string> checkOptions; ///< "<check>.<Option>": value
   CatalogTable catalog;
 };
 
@@ -49,6 +51,7 @@ template <> struct MappingTraits<coldstart::Config> {
     io.mapOptional("Severity", c.severity);
     io.mapOptional("HeaderFilterRegex", c.headerFilterRegex);
     io.mapOptional("WarningsAsErrors", c.warningsAsErrors);
+    io.mapOptional("CheckOptions", c.checkOptions);
     io.mapOptional("Catalog", c.catalog);
   }
   static std::string validate(IO &, coldstart::Config &c) {

@@ -73,6 +73,7 @@ public:
 };
 
 struct RunResult {
+  std::vector<TUFacts> facts; ///< per TU, sorted by main file
   std::vector<Finding> findings;
   RunErrors errors;
   size_t suppressed = 0;
@@ -126,6 +127,14 @@ public:
     for (const auto &[origin, text] : globSources)
       if (!validateGlobs(text, origin, error)) return false;
     for (const Config &c : configs_)
+      for (const auto &[key, value] : c.checkOptions) {
+        auto dot = key.rfind('.');
+        if (dot == std::string::npos || !findCheck(key.substr(0, dot))) {
+          error = c.origin + ": CheckOptions key '" + key + "' must be '<check>.<Option>' with a known check";
+          return false;
+        }
+      }
+    for (const Config &c : configs_)
       for (const auto &[check, sev] : c.severity)
         if (!findCheck(check)) {
           error = c.origin + ": Severity names unknown check '" + check + "'";
@@ -164,15 +173,22 @@ public:
     RunResult result;
     std::vector<std::string> files;
     std::unique_ptr<clang::tooling::CompilationDatabase> db = database(result.errors, files);
-    std::vector<TUFacts> facts;
     if (!db) return result;
     for (const std::string &file : files) {
       TUFacts tu = extract(*db, file, result.errors);
       ++result.analysed;
-      facts.push_back(std::move(tu));
+      result.facts.push_back(std::move(tu));
     }
-    link(facts, result);
+    link(result.facts, result);
     return result;
+  }
+
+  /// The linked program of some facts (for reports that are not findings).
+  Program program(const std::vector<TUFacts> &facts) const {
+    Program p;
+    for (const TUFacts &tu : facts) p.add(tu);
+    p.link(handlerNames_);
+    return p;
   }
 
   /// Links facts (from this run, a cache or shards) and runs checks and suppression.
@@ -182,7 +198,7 @@ public:
     for (const TUFacts &tu : facts) program.add(tu);
     program.link(handlerNames_);
     std::vector<Finding> raw;
-    CheckContext ctx(program, catalog_, raw);
+    CheckContext ctx(program, catalog_, raw, checkOptions());
     for (const auto &check : checks_) check->run(ctx);
     // Findings of disabled checks go first, so that they supersede nothing.
     raw.erase(std::remove_if(raw.begin(), raw.end(),
@@ -214,6 +230,15 @@ public:
   }
 
   SourceCache &sources() { return sources_; }
+
+  /// CheckOptions of every config (the nearest config's value wins for a file, but
+  /// options are per run: later configs do not override earlier ones).
+  std::map<std::string, std::string> checkOptions() const {
+    std::map<std::string, std::string> out;
+    for (const Config &c : configs_)
+      for (const auto &[k, v] : c.checkOptions) out.emplace(k, v);
+    return out;
+  }
 
 private:
   bool validateGlobs(const std::string &text, const std::string &origin, std::string &error) const {

@@ -3,7 +3,9 @@
 
 #include "coldstart/check.h"
 #include "coldstart/source.h"
+#include "coldstart/static_init.h"
 
+#include <array>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <ostream>
@@ -164,6 +166,62 @@ inline nlohmann::ordered_json findingsToJson(const std::vector<Finding> &finding
     list.push_back(j);
   }
   doc["findings"] = list;
+  ordered_json errs = ordered_json::array();
+  for (const auto &e : errors.list) errs.push_back(ordered_json{{"file", displayPath(e.file)}, {"message", e.message}});
+  doc["errors"] = errs;
+  return doc;
+}
+
+/// --init-report: every dynamic initialiser with its cost class, costliest first.
+inline void printInitReportText(std::ostream &out, const std::vector<StaticInit> &inits) {
+  if (inits.empty()) {
+    out << "No dynamic initialisers: nothing runs before main.\n";
+    return;
+  }
+  out << "Dynamic initialisers, costliest first (they run before main in every new execution environment):\n\n";
+  std::vector<std::array<std::string, 4>> rows = {{"COST", "VARIABLE", "LOCATION", "REASON"}};
+  for (const StaticInit &si : inits) {
+    std::string cost = si.sdkObject.empty() ? initCostName(si.cost) : "sdk-lifetime";
+    std::string reason = si.sdkObject.empty() ? si.reason
+                                              : "holds '" + si.sdkObject + "' with static storage (outlives Aws::ShutdownAPI)";
+    rows.push_back({cost, si.variable,
+                    displayPath(si.node->loc.file) + ":" + std::to_string(si.node->loc.line) + ":" +
+                        std::to_string(si.node->loc.col),
+                    reason});
+  }
+  std::array<size_t, 3> width{};
+  for (const auto &r : rows)
+    for (size_t i = 0; i < 3; ++i) width[i] = std::max(width[i], r[i].size());
+  for (const auto &r : rows) {
+    out << "  ";
+    for (size_t i = 0; i < 3; ++i) out << r[i] << std::string(width[i] - r[i].size() + 2, ' ');
+    out << r[3] << "\n";
+  }
+}
+
+inline nlohmann::ordered_json initReportToJson(const std::vector<StaticInit> &inits, const RunErrors &errors,
+                                               const std::string &version) {
+  using nlohmann::ordered_json;
+  ordered_json doc;
+  doc["version"] = 1;
+  doc["tool"] = ordered_json{{"name", kToolName}, {"version", version}};
+  ordered_json list = ordered_json::array();
+  for (const StaticInit &si : inits) {
+    ordered_json path = ordered_json::array();
+    for (const PathStep &s : si.path)
+      path.push_back(ordered_json{
+          {"function", s.function}, {"file", displayPath(s.loc.file)}, {"line", s.loc.line}, {"column", s.loc.col}});
+    list.push_back(ordered_json{{"variable", si.variable},
+                                {"type", si.type},
+                                {"file", displayPath(si.node->loc.file)},
+                                {"line", si.node->loc.line},
+                                {"column", si.node->loc.col},
+                                {"cost", si.sdkObject.empty() ? initCostName(si.cost) : "sdk-lifetime"},
+                                {"reason", si.reason},
+                                {"sdkObject", si.sdkObject.empty() ? ordered_json(nullptr) : ordered_json(si.sdkObject)},
+                                {"path", path}});
+  }
+  doc["initializers"] = list;
   ordered_json errs = ordered_json::array();
   for (const auto &e : errors.list) errs.push_back(ordered_json{{"file", displayPath(e.file)}, {"message", e.message}});
   doc["errors"] = errs;

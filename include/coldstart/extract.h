@@ -529,7 +529,10 @@ private:
       if (form.var && form.declStmt) noteStatementEnd(s, form.declStmt, form.var);
       if (auto it = storeTargets_.find(E); it != storeTargets_.end()) s.data["object"] = it->second;
       if (entry->kind == Kind::Io || entry->kind == Kind::Regex)
-        if (E->getNumArgs() > 0 && !isa<CXXDefaultArgExpr>(E->getArg(0))) s.data["arg"] = sourceText(E->getArg(0)->getSourceRange());
+        if (E->getNumArgs() > 0 && !isa<CXXDefaultArgExpr>(E->getArg(0))) {
+          s.data["arg"] = sourceText(E->getArg(0)->getSourceRange());
+          noteArgParam(s, E->getArg(0));
+        }
       if (form.var) offerStaticFix(s, form.var, form.declStmt, *entry);
       return true;
     }
@@ -614,6 +617,7 @@ private:
           if (entry->arg >= 0 && unsigned(entry->arg) < CE->getNumArgs()) {
             const Expr *arg = CE->getArg(unsigned(entry->arg));
             s.data["arg"] = sourceText(arg->getSourceRange());
+            noteArgParam(s, arg);
             if (entry->kind == Kind::Sleep)
               if (auto ms = durationMs(arg, entry->unit)) s.data["ms"] = formatMs(*ms);
           }
@@ -962,6 +966,56 @@ private:
     return {};
   }
 
+  /// A site argument that is a parameter: remember which, so that finish() can show
+  /// what the (single) caller passes instead ("rules.json" rather than `path`).
+  void noteArgParam(Site &s, const clang::Expr *arg) {
+    using namespace clang;
+    const Expr *e = stripForFlow(arg);
+    if (auto *DRE = dyn_cast<DeclRefExpr>(e))
+      if (auto *P = dyn_cast<ParmVarDecl>(DRE->getDecl()))
+        if (auto *F = dyn_cast<FunctionDecl>(P->getDeclContext()))
+          s.data["arg-param"] = idOf(patternOf(F)) + "#" + std::to_string(P->getFunctionScopeIndex());
+  }
+
+  void resolveArgParams() {
+    using namespace clang;
+    std::map<std::string, std::set<std::string>> texts; // "<fn>#i" -> argument texts at call sites
+    std::map<std::string, std::set<std::string>> params; // "<fn>#i" -> caller parameters passed through
+    for (const auto &[fn, calls] : callsTo_) {
+      std::string fid = idOf(fn);
+      for (const CallExpr *CE : calls) {
+        unsigned shift = (isa<CXXOperatorCallExpr>(CE) && isa<CXXMethodDecl>(fn)) ? 1 : 0;
+        for (unsigned i = 0; i + shift < CE->getNumArgs(); ++i) {
+          std::string key = fid + "#" + std::to_string(i);
+          const Expr *a = CE->getArg(i + shift);
+          Site probe;
+          noteArgParam(probe, a);
+          if (probe.data.count("arg-param")) params[key].insert(probe.data["arg-param"]);
+          else texts[key].insert(sourceText(a->getSourceRange()));
+        }
+      }
+    }
+    std::function<std::optional<std::string>(const std::string &, int)> resolve =
+        [&](const std::string &key, int depth) -> std::optional<std::string> {
+      if (depth > 8) return std::nullopt;
+      std::set<std::string> found = texts[key];
+      for (const std::string &p : params[key]) {
+        auto r = resolve(p, depth + 1);
+        if (!r) return std::nullopt;
+        found.insert(*r);
+      }
+      if (found.size() != 1) return std::nullopt;
+      return *found.begin();
+    };
+    for (FunctionFacts &f : out_.functions)
+      for (Site &s : f.sites) {
+        auto it = s.data.find("arg-param");
+        if (it == s.data.end()) continue;
+        if (auto r = resolve(it->second, 0)) s.data["arg"] = *r;
+        s.data.erase("arg-param");
+      }
+  }
+
   /// "param:<fn>#i" keys name whatever the callers pass: when every call in the TU
   /// passes the same object, use that object's key.
   void resolveParamKeys() {
@@ -1279,36 +1333,44 @@ private:
     if (dynamic) attrs["dynamic-init"] = "1";
     if (VD->getTLSKind() != VarDecl::TLS_None) attrs["thread_local"] = "1";
     if (VD->isStaticDataMember()) attrs["static-member"] = "1";
-    if (const CatalogClass *sdk = sdkObjectIn(VD->getType(), 0)) attrs["sdk-object"] = sdk->name;
+    std::string sdk = sdkObjectIn(VD->getType(), 0);
+    if (!sdk.empty()) attrs["sdk-object"] = sdk;
   }
 
-  /// An AWS SDK object held by value in `T` (directly, in an array, or as a member or base).
-  const CatalogClass *sdkObjectIn(clang::QualType T, int depth) {
+  /// The AWS SDK class held by value in `T` (directly, in an array, or as a member or
+  /// base), or empty.
+  std::string sdkObjectIn(clang::QualType T, int depth) {
     using namespace clang;
-    if (depth > 6) return nullptr;
+    if (depth > 6) return {};
     T = T.getCanonicalType();
     while (const ArrayType *A = dyn_cast<ArrayType>(T.getTypePtr())) T = A->getElementType().getCanonicalType();
     const CXXRecordDecl *RD = T->getAsCXXRecordDecl();
-    if (!RD || !RD->hasDefinition()) return nullptr;
+    if (!RD || !RD->hasDefinition()) return {};
     RD = RD->getDefinition();
     if (const CatalogClass *c = matchClass(RD))
-      if (std::find(c->tags.begin(), c->tags.end(), "aws-sdk") != c->tags.end()) return c;
+      if (std::find(c->tags.begin(), c->tags.end(), "aws-sdk") != c->tags.end()) return qualifiedName(RD);
     if (inSystem(RD->getLocation())) {
       // std::optional<S3Client>, std::array<...>, std::pair<...>: look at template arguments
       if (auto *spec = dyn_cast<ClassTemplateSpecializationDecl>(RD)) {
         std::string n = qualifiedName(RD);
         if (n == "std::optional" || n == "std::array" || n == "std::pair" || n == "std::tuple")
           for (const TemplateArgument &a : spec->getTemplateArgs().asArray())
-            if (a.getKind() == TemplateArgument::Type)
-              if (const CatalogClass *c = sdkObjectIn(a.getAsType(), depth + 1)) return c;
+            if (a.getKind() == TemplateArgument::Type) {
+              std::string c = sdkObjectIn(a.getAsType(), depth + 1);
+              if (!c.empty()) return c;
+            }
       }
-      return nullptr;
+      return {};
     }
-    for (const FieldDecl *F : RD->fields())
-      if (const CatalogClass *c = sdkObjectIn(F->getType(), depth + 1)) return c;
-    for (const CXXBaseSpecifier &B : RD->bases())
-      if (const CatalogClass *c = sdkObjectIn(B.getType(), depth + 1)) return c;
-    return nullptr;
+    for (const FieldDecl *F : RD->fields()) {
+      std::string c = sdkObjectIn(F->getType(), depth + 1);
+      if (!c.empty()) return c;
+    }
+    for (const CXXBaseSpecifier &B : RD->bases()) {
+      std::string c = sdkObjectIn(B.getType(), depth + 1);
+      if (!c.empty()) return c;
+    }
+    return {};
   }
 
   // ---- once-only guards --------------------------------------------------------------
@@ -1621,6 +1683,7 @@ private:
 
   void finish() {
     resolveParamKeys();
+    resolveArgParams();
     for (const Registration &r : registrations_) {
       std::vector<Target> targets;
       std::set<const void *> seen;
