@@ -26,7 +26,11 @@ public:
   void run(CheckContext &ctx) const override {
     curlHandlesPerInvocation(ctx);
     ctx.forEachSite([&](const FunctionFacts &, const Site &site) {
-      if (site.kind == "setting") ctx.report(ctx.plainFinding(id(), site, settingMessage(ctx.catalog(), site)));
+      if (site.kind == "setting") {
+        Finding f = ctx.plainFinding(id(), site, settingMessage(ctx.catalog(), site));
+        f.fixes = site.fixes;
+        ctx.report(std::move(f));
+      }
       if (site.kind == "connection-close")
         ctx.report(ctx.plainFinding(id(), site,
                                     "'Connection: close' makes the server close the connection after the response, so "
@@ -61,11 +65,13 @@ private:
   /// A cpp-httplib client built once (not per invocation), used from a handler, and
   /// never given set_keep_alive(true): cpp-httplib closes the socket after every request.
   void httplibWithoutKeepAlive(CheckContext &ctx) const {
-    std::set<std::string> keptAlive;
+    std::set<std::string> keptAlive; // given set_keep_alive(true), or talking to the local Runtime API
     ctx.forEachSite([&](const FunctionFacts &, const Site &s) {
-      if (s.kind == "use" && s.data.count("method") && s.data.at("method") == "set_keep_alive" &&
-          s.data.count("bool") && s.data.at("bool") == "true")
+      if (s.kind != "use" || !s.data.count("object")) return;
+      if (s.data.count("method") && s.data.at("method") == "set_keep_alive" && s.data.count("bool") &&
+          s.data.at("bool") == "true")
         keptAlive.insert(s.data.at("object"));
+      if (s.data.count("runtime-api")) keptAlive.insert(s.data.at("object"));
     });
     ctx.forEachSite([&](const FunctionFacts &node, const Site &s) {
       if (s.kind != "client" || s.entry.rfind("httplib::", 0) != 0 || s.form == "call") return;

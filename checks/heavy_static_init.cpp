@@ -31,12 +31,16 @@ public:
       Site at;
       at.loc = si.node->loc;
       if (!si.sdkObject.empty()) {
+        bool tls = si.node->attrs.count("thread_local") != 0;
         Finding f = ctx.plainFinding(
             id(), at,
-            "'" + si.variable + "' holds an AWS SDK object ('" + si.sdkObject +
-                "') with static storage: it is built before main calls Aws::InitAPI and destroyed after "
-                "Aws::ShutdownAPI, which is undefined behaviour (a crash at start or at exit); build it in main "
-                "after Aws::InitAPI, inside a scope that ends before Aws::ShutdownAPI, and pass it to the handler");
+            "'" + si.variable + "' holds an AWS SDK object ('" + si.sdkObject + "') with " +
+                (tls ? "thread storage: it is built when a thread first uses it, possibly before main calls "
+                       "Aws::InitAPI, and destroyed at thread exit, possibly after Aws::ShutdownAPI"
+                     : "static storage: it is built before main calls Aws::InitAPI and destroyed after "
+                       "Aws::ShutdownAPI") +
+                ", which is undefined behaviour (a crash at start or at exit); build it in main after "
+                "Aws::InitAPI, inside a scope that ends before Aws::ShutdownAPI, and pass it to the handler");
         f.severity = "error";
         ctx.report(std::move(f));
         continue;
@@ -46,7 +50,8 @@ public:
                                                                  : "before main in every new execution environment";
       Finding f = ctx.plainFinding(id(), at,
                                    "dynamic initialisation of '" + si.variable + "' runs " + scope + " (cold start): " +
-                                       si.reason + "; " + advice(si.cost));
+                                       si.reason + "; " + advice(si));
+      f.path = si.path;
       for (const PathStep &s : si.path)
         f.notes.push_back({s.loc, "'" + s.function + "' " + (s.kind == EdgeKind::Construct ? "constructs '" : "calls '") +
                                       s.callee + "' here"});
@@ -56,8 +61,9 @@ public:
   }
 
 private:
-  static std::string advice(InitCost c) {
-    switch (c) {
+  static std::string advice(const StaticInit &si) {
+    if (si.site && si.site->kind == "sdk-init") return "call it in main, before the handler runs";
+    switch (si.cost) {
     case InitCost::Network:
     case InitCost::Client:
       return "build it in main after initialisation (Aws::InitAPI, curl_global_init) or lazily on first use, so "

@@ -288,7 +288,9 @@ int main(int argc, char **argv) {
   if (project) {
     for (const auto &entry : fs::recursive_directory_iterator(dir)) {
       std::string ext = entry.path().extension().string();
-      if (ext == ".cpp" || ext == ".cc" || ext == ".c" || ext == ".h" || ext == ".hpp") sources.push_back(entry.path());
+      bool golden = entry.path().stem().extension() == ".fixed";
+      if (!golden && (ext == ".cpp" || ext == ".cc" || ext == ".c" || ext == ".h" || ext == ".hpp"))
+        sources.push_back(entry.path());
     }
     std::sort(sources.begin(), sources.end());
   } else {

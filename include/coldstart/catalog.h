@@ -31,6 +31,7 @@ enum class Kind {
   Io,              ///< file or stream I/O
   Network,         ///< network I/O
   Regex,           ///< compiles a regular expression
+  NextEvent,       ///< fetches the next event from the Lambda Runtime API (a runtime loop marker)
 };
 
 inline const std::vector<std::pair<Kind, const char *>> &kindNames() {
@@ -41,6 +42,7 @@ inline const std::vector<std::pair<Kind, const char *>> &kindNames() {
       {Kind::Sleep, "sleep"},     {Kind::Spawn, "spawn"},
       {Kind::Wait, "wait"},       {Kind::Io, "io"},
       {Kind::Network, "network"}, {Kind::Regex, "regex"},
+      {Kind::NextEvent, "next-event"},
   };
   return names;
 }

@@ -86,13 +86,13 @@ public:
     return !site.once && program_.isPerInvocation(node.id);
   }
 
-  /// A finding that does not depend on a handler (settings, static initialisers).
+  /// A finding that does not depend on a handler (settings, static initialisers). The
+  /// site's fixes are not copied: they belong to whichever check the site was made for.
   Finding plainFinding(std::string_view check, const Site &site, std::string message) const {
     Finding f;
     f.check = std::string(check);
     f.loc = site.loc;
     f.message = std::move(message);
-    f.fixes = site.fixes;
     return f;
   }
 

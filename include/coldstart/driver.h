@@ -46,6 +46,7 @@ struct DriverOptions {
   std::optional<std::string> checks; ///< --checks
   std::optional<std::string> configPath;
   std::string resourceDir;
+  bool skipSystemBodies = true; ///< --no-skip-bodies turns it off (to compare)
   std::vector<EmbeddedText> builtinCatalog;
 };
 
@@ -395,6 +396,7 @@ private:
     ErrorCollector diags;
     ExtractOptions eopts;
     eopts.catalog = &catalog_;
+    eopts.skipSystemBodies = opts_.skipSystemBodies;
     clang::tooling::ToolInvocation invocation(args, std::make_unique<ExtractAction>(eopts, tu), files.get(),
                                               std::make_shared<clang::PCHContainerOperations>());
     invocation.setDiagnosticConsumer(&diags);

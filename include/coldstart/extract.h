@@ -72,6 +72,10 @@ inline std::string qualifiedName(const clang::NamedDecl *D) {
 
 struct ExtractOptions {
   const Catalog *catalog = nullptr;
+  /// Skip parsing function bodies in system headers (design.md, Speed): they are never
+  /// extracted. Bodies of catalog "construct" wrappers (std::make_unique...) are kept:
+  /// they tell which constructor a wrapper calls.
+  bool skipSystemBodies = true;
 };
 
 class Extractor : public clang::RecursiveASTVisitor<Extractor> {
@@ -219,7 +223,7 @@ public:
     if (frame()) addEdge(id, LE->getBeginLoc(), EdgeKind::Lambda);
     std::string name = lambdaName(LE);
     auto traverseBody = [&](FunctionDecl *op) {
-      if (!op || !op->hasBody()) return true;
+      if (!op || !op->hasBody() || op->isDependentContext()) return true;
       size_t idx = node(id, name, "", "lambda", LE->getBeginLoc());
       if (isHandlerSignature(op)) out_.functions[idx].handlerSignature = true;
       pushFrame(idx);
@@ -274,12 +278,19 @@ public:
     // their own: report what they build at the member's declaration.
     clang::SourceLocation saved = implicitInitLoc_;
     std::string savedOwner = implicitInitOwner_;
-    if (!I->isWritten() && I->getMember()) {
+    if (I->getMember()) {
+      // Report a member built by any constructor at the member's declaration: that is
+      // where the fix goes (hold a reference to a client built once instead).
       implicitInitLoc_ = I->getMember()->getLocation();
       implicitInitOwner_ = qualifiedName(I->getMember()->getParent());
     }
     if (I->getMember() && I->getInit()) storeTargets_[coreOf(I->getInit())] = "field:" + qualifiedName(I->getMember());
+    const clang::Stmt *savedCore = memberInitCore_;
+    memberInitCore_ = I->getInit() ? coreOf(I->getInit()) : nullptr;
+    if (auto *DIE = llvm::dyn_cast_or_null<clang::CXXDefaultInitExpr>(memberInitCore_))
+      memberInitCore_ = coreOf(DIE->getExpr());
     bool r = Base::TraverseConstructorInitializer(I);
+    memberInitCore_ = savedCore;
     implicitInitLoc_ = saved;
     implicitInitOwner_ = savedOwner;
     return r;
@@ -311,7 +322,13 @@ public:
     return true;
   }
   bool VisitCallExpr(clang::CallExpr *E) {
-    noteHeaderPair(llvm::ArrayRef<const clang::Expr *>(E->getArgs(), E->getNumArgs()), E->getBeginLoc());
+    // Only calls that set headers: set_header, set, insert, emplace, add, append...
+    const clang::FunctionDecl *FD = E->getDirectCallee();
+    if (!FD || !FD->getIdentifier()) return true;
+    std::string name = FD->getName().lower();
+    if (name.find("header") != std::string::npos || name == "set" || name == "insert" || name == "emplace" ||
+        name == "add" || name == "append" || name == "make_pair")
+      noteHeaderPair(llvm::ArrayRef<const clang::Expr *>(E->getArgs(), E->getNumArgs()), E->getBeginLoc());
     return true;
   }
 
@@ -320,6 +337,7 @@ public:
       noteHeaderPair(llvm::ArrayRef<const clang::Expr *>(E->getInits(), E->getNumInits()), E->getBeginLoc());
     // Containers built from long initialiser lists (std::map<...> m = {{...}, ...}).
     if (!frame() || E->getNumInits() < kLargeListFloor || !E->isSemanticForm()) return true;
+    if (!E->getType()->isArrayType()) return true; // an aggregate's fields are not a container
     Site &s = addSite(Kind::Io, "initializer-list", "initializer list", "list", E->getBeginLoc());
     s.kind = "large-container";
     s.data["elements"] = std::to_string(E->getNumInits());
@@ -343,8 +361,14 @@ public:
       noteMarkerTarget(E->getLHS(), E->getRHS());
       std::string key = objectKey(E->getLHS());
       if (!key.empty()) storeTargets_[coreOf(E->getRHS())] = key;
+      noteMemberChange(E->getLHS());
       if (E->getOpcode() == clang::BO_Assign) noteFieldSetting(E);
     }
+    return true;
+  }
+
+  bool VisitUnaryOperator(clang::UnaryOperator *E) {
+    if (E->isIncrementDecrementOp()) noteMemberChange(E->getSubExpr());
     return true;
   }
 
@@ -386,6 +410,9 @@ private:
     if (auto *MD = dyn_cast<CXXMethodDecl>(FD); MD && MD->getParent()->isLambda())
       return true; // lambda bodies are traversed from their LambdaExpr
     if (!FD->doesThisDeclarationHaveABody()) return Base::TraverseDecl(FD);
+    // A template's pattern: its instantiations are traversed instead (a dependent body
+    // cannot tell what it constructs or calls).
+    if (FD->isDependentContext()) return true;
     const FunctionDecl *canon = patternOf(FD);
     size_t idx = node(idOf(canon), printableName(canon), qualifiedName(canon), "function", canon->getLocation());
     FunctionFacts &fn = out_.functions[idx];
@@ -510,6 +537,8 @@ private:
     return r;
   }
 
+  bool isMemberInitCore(const clang::Expr *E) const { return memberInitCore_ && coreOf(E) == memberInitCore_; }
+
   /// Records a construction: a catalog site, or an edge to a user constructor.
   /// Returns true when it is a catalog site (its arguments then nest inside it).
   bool recordConstruct(clang::CXXConstructExpr *E) {
@@ -521,10 +550,14 @@ private:
     const CXXRecordDecl *RD = ctor->getParent();
     if (const CatalogClass *entry = matchClass(RD)) {
       if (nesting_ > 0) return true; // part of an enclosing client's construction
+      // An empty std::regex or an unopened std::ifstream compiles and opens nothing.
+      if ((entry->kind == Kind::Io || entry->kind == Kind::Regex) &&
+          (E->getNumArgs() == 0 || isa<CXXDefaultArgExpr>(E->getArg(0))))
+        return false;
       Form form{"temporary", E->getBeginLoc(), nullptr, nullptr};
       if (auto it = forms_.find(E); it != forms_.end()) form = it->second;
-      if (implicitInitLoc_.isValid()) form = {"member", implicitInitLoc_, nullptr, nullptr};
-      Site &s = addSite(entry->kind, entry->name, qualifiedName(RD), form.form, form.loc);
+      if (implicitInitLoc_.isValid() && isMemberInitCore(E)) form = {"member", implicitInitLoc_, nullptr, nullptr};
+      Site &s = addSite(entry->kind, entry->name, typeName(E->getType(), RD), form.form, form.loc);
       if (form.form == "member") s.data["owner"] = implicitInitOwner_;
       if (form.var && form.declStmt) noteStatementEnd(s, form.declStmt, form.var);
       if (auto it = storeTargets_.find(E); it != storeTargets_.end()) s.data["object"] = it->second;
@@ -576,12 +609,18 @@ private:
     if (entry) {
       switch (entry->kind) {
       case Kind::Once: {
-        // Everything handed to std::call_once runs at most once.
+        // Everything handed to std::call_once runs at most once — per flag: a flag
+        // that is itself a per-invocation local makes it run every time.
+        bool longLived = CE->getNumArgs() > 0 && storageOf(stripForFlow(CE->getArg(0)));
+        if (!longLived) return base();
         ++frame()->once;
         bool r = base();
         --frame()->once;
         return r;
       }
+      case Kind::NextEvent:
+        frame()->fn().mentionsNextUrl = true; // runtime::get_next(): like the URL literal
+        return base();
       case Kind::RegisterHandler: {
         unsigned arg = entry->arg < 0 ? 0 : unsigned(entry->arg);
         if (arg < CE->getNumArgs())
@@ -596,7 +635,7 @@ private:
           if (site) {
             Form form{entry->name, CE->getBeginLoc(), nullptr, nullptr};
             if (auto it = forms_.find(CE); it != forms_.end()) form = it->second, form.form = entry->name;
-            Site &s = addSite(cls->kind, cls->name, qualifiedName(RD), form.form, form.loc);
+            Site &s = addSite(cls->kind, cls->name, typeName(templateArgType(FD, entry->arg < 0 ? 0 : unsigned(entry->arg)), RD), form.form, form.loc);
             if (auto it = storeTargets_.find(CE); it != storeTargets_.end()) s.data["object"] = it->second;
             if (form.var) offerStaticFix(s, form.var, form.declStmt, *cls);
           }
@@ -707,6 +746,18 @@ private:
     SourceLocation end = Lexer::getLocForEndOfToken(DS->getEndLoc(), 0, sm_, ctx_.getLangOpts());
     Loc b = toLoc(DS->getBeginLoc()), e = toLoc(end);
     if (b.file != e.file || e.offset < b.offset) return;
+    // Insert after the rest of the line when only a comment follows the ';'.
+    llvm::StringRef buf = sm_.getBufferData(sm_.getFileID(sm_.getFileLoc(DS->getEndLoc())));
+    size_t at = e.offset;
+    while (at < buf.size() && (buf[at] == ' ' || buf[at] == '\t')) ++at;
+    if (buf.substr(at).starts_with("//")) at = std::min(buf.find('\n', at), buf.size());
+    if (at < buf.size() && buf[at] == '\r') ++at;
+    if (at == buf.size() || buf[at] == '\n') {
+      if (at > 0 && buf[at - 1] == '\r' && at < buf.size()) --at;
+      e.col += unsigned(at - e.offset);
+      e.offset = unsigned(at);
+    }
+    if (VD->isStaticLocal()) return; // a call after it would run on every invocation
     site.data["stmt-end"] = std::to_string(e.offset);
     site.data["stmt-end-line"] = std::to_string(e.line);
     site.data["stmt-end-col"] = std::to_string(e.col);
@@ -814,20 +865,47 @@ private:
     std::function<void(const Stmt *)> walk = [&](const Stmt *S) {
       if (!S || !ok) return;
       if (auto *DRE = dyn_cast<DeclRefExpr>(S); DRE && DRE->getDecl() == VD) {
-        // Find the first interesting ancestor.
-        for (auto it = parents.rbegin(); it != parents.rend() && ok; ++it) {
+        // Climb through nodes that pass the object on unchanged (casts, copies,
+        // temporaries, & and *), then look at what consumes it.
+        const Stmt *child = DRE;
+        auto it = parents.rbegin();
+        for (; it != parents.rend(); child = *it, ++it) {
           const Stmt *P = *it;
-          if (isa<ImplicitCastExpr>(P) || isa<ParenExpr>(P) || isa<MaterializeTemporaryExpr>(P)) continue;
-          if (auto *ME = dyn_cast<MemberExpr>(P)) {
-            // A member access: keep looking to see whether the member is assigned.
-            (void)ME;
+          if (isa<ImplicitCastExpr>(P) || isa<ParenExpr>(P) || isa<MaterializeTemporaryExpr>(P) ||
+              isa<CXXBindTemporaryExpr>(P) || isa<ExprWithCleanups>(P) || isa<CXXFunctionalCastExpr>(P) ||
+              isa<CXXNamedCastExpr>(P) || isa<CStyleCastExpr>(P))
             continue;
-          }
+          if (auto *U = dyn_cast<UnaryOperator>(P); U && (U->getOpcode() == UO_AddrOf || U->getOpcode() == UO_Deref))
+            continue;
+          if (auto *CC = dyn_cast<CXXConstructExpr>(P); CC && CC->getConstructor() && CC->getConstructor()->isCopyOrMoveConstructor())
+            continue;
+          break;
+        }
+        if (it != parents.rend()) {
+          const Stmt *P = *it;
           if (isa<ReturnStmt>(P) || isa<CXXDeleteExpr>(P)) ok = false;
           else if (auto *BO = dyn_cast<BinaryOperator>(P)) {
-            if (BO->isAssignmentOp() && refersTo(BO->getLHS(), VD)) ok = false;
+            if (BO->isAssignmentOp() && BO->getLHS() == child) ok = false;
           } else if (auto *OC = dyn_cast<CXXOperatorCallExpr>(P)) {
-            if (OC->isAssignmentOp() && OC->getNumArgs() > 0 && refersTo(OC->getArg(0), VD)) ok = false;
+            if (OC->isAssignmentOp() && OC->getNumArgs() > 0 && OC->getArg(0) == child) ok = false;
+          } else if (auto *ME = dyn_cast<MemberExpr>(P)) {
+            // v.member = x, v.reset(), v.release(), v.swap(o): the next invocation
+            // would see this one's changes.
+            const Stmt *outer = nullptr;
+            for (auto up = std::next(it); up != parents.rend(); ++up)
+              if (!isa<ImplicitCastExpr>(*up) && !isa<ParenExpr>(*up)) {
+                outer = *up;
+                break;
+              }
+            if (isa<FieldDecl>(ME->getMemberDecl())) {
+              if (auto *BO = outer ? dyn_cast<BinaryOperator>(outer) : nullptr; BO && BO->isAssignmentOp())
+                ok = false;
+              if (auto *OC = outer ? dyn_cast<CXXOperatorCallExpr>(outer) : nullptr; OC && OC->isAssignmentOp())
+                ok = false;
+            } else if (auto *M = dyn_cast<CXXMethodDecl>(ME->getMemberDecl()); M && M->getIdentifier()) {
+              llvm::StringRef n = M->getName();
+              if (n == "reset" || n == "release" || n == "swap") ok = false;
+            }
           } else if (auto *CE = dyn_cast<CallExpr>(P)) {
             if (const FunctionDecl *FD = CE->getDirectCallee()) {
               std::string qn = qualifiedName(FD);
@@ -835,7 +913,6 @@ private:
               if (const CatalogFunction *f = cat_.findFunction(qn); f && f->kind == Kind::Release) ok = false;
             }
           }
-          break;
         }
       }
       parents.push_back(S);
@@ -850,7 +927,9 @@ private:
     using namespace clang;
     E = E->IgnoreParenImpCasts();
     while (true) {
-      if (auto *ME = dyn_cast<MemberExpr>(E)) E = ME->getBase()->IgnoreParenImpCasts();
+      if (auto *U = dyn_cast<UnaryOperator>(E); U && (U->getOpcode() == UO_AddrOf || U->getOpcode() == UO_Deref))
+        E = U->getSubExpr()->IgnoreParenImpCasts();
+      else if (auto *ME = dyn_cast<MemberExpr>(E)) E = ME->getBase()->IgnoreParenImpCasts();
       else if (auto *AS = dyn_cast<ArraySubscriptExpr>(E)) E = AS->getBase()->IgnoreParenImpCasts();
       else break;
     }
@@ -870,19 +949,25 @@ private:
   static constexpr unsigned kLargeListFloor = 16; ///< smaller lists are never worth a site
 
 
+  /// A header line "Connection: close" (any case and spacing): the whole literal, or a
+  /// line of a raw request ("...\r\nConnection: close\r\n..."). Prose that merely
+  /// mentions it ("server answered with Connection: close") is not a header.
   static bool isConnectionCloseHeader(llvm::StringRef text) {
-    // "Connection: close" in a raw header line, any case, any spacing.
     std::string lower = text.lower();
-    size_t at = lower.find("connection");
-    while (at != std::string::npos) {
+    size_t at = 0;
+    while ((at = lower.find("connection", at)) != std::string::npos) {
+      bool lineStart = at == 0 || lower[at - 1] == '\n';
       size_t i = at + 10;
+      at = i;
+      if (!lineStart) continue;
       while (i < lower.size() && lower[i] == ' ') ++i;
-      if (i < lower.size() && lower[i] == ':') {
-        ++i;
-        while (i < lower.size() && (lower[i] == ' ' || lower[i] == '\t')) ++i;
-        if (lower.compare(i, 5, "close") == 0) return true;
-      }
-      at = lower.find("connection", at + 1);
+      if (i >= lower.size() || lower[i] != ':') continue;
+      ++i;
+      while (i < lower.size() && (lower[i] == ' ' || lower[i] == '\t')) ++i;
+      if (lower.compare(i, 5, "close") != 0) continue;
+      i += 5;
+      while (i < lower.size() && (lower[i] == ' ' || lower[i] == '\t')) ++i;
+      if (i == lower.size() || lower[i] == '\r' || lower[i] == '\n') return true;
     }
     return false;
   }
@@ -955,6 +1040,22 @@ private:
       else break;
     }
     if (!E) return {};
+    if (auto *CE = dyn_cast<CallExpr>(E); CE && !isa<CXXOperatorCallExpr>(CE)) {
+      // geo().Get(...) where geo() returns a static: the static is the object.
+      const FunctionDecl *callee = CE->getDirectCallee();
+      const FunctionDecl *def = callee ? callee->getDefinition() : nullptr;
+      if (!def || !def->getBody() || inSystem(def->getLocation()) || getterDepth_ > 3) return {};
+      ++getterDepth_;
+      std::set<std::string> keys;
+      std::function<void(const Stmt *)> walk = [&](const Stmt *S) {
+        if (!S || isa<LambdaExpr>(S)) return;
+        if (auto *R = dyn_cast<ReturnStmt>(S)) keys.insert(R->getRetValue() ? objectKey(R->getRetValue()) : "");
+        for (const Stmt *c : S->children()) walk(c);
+      };
+      walk(def->getBody());
+      --getterDepth_;
+      return keys.size() == 1 ? *keys.begin() : std::string();
+    }
     if (auto *DRE = dyn_cast<DeclRefExpr>(E)) {
       if (auto *P = dyn_cast<ParmVarDecl>(DRE->getDecl()))
         if (auto *F = dyn_cast<FunctionDecl>(P->getDeclContext()))
@@ -971,6 +1072,14 @@ private:
   void noteArgParam(Site &s, const clang::Expr *arg) {
     using namespace clang;
     const Expr *e = stripForFlow(arg);
+    for (int i = 0; i < 4; ++i) {
+      if (auto *MC = dyn_cast<CXXMemberCallExpr>(e); MC && MC->getMethodDecl() && MC->getMethodDecl()->getIdentifier() &&
+                                                   (MC->getMethodDecl()->getName() == "c_str" || MC->getMethodDecl()->getName() == "data"))
+        e = stripForFlow(MC->getImplicitObjectArgument());
+      else if (auto *CC = dyn_cast<CXXConstructExpr>(e); CC && CC->getNumArgs() == 1)
+        e = stripForFlow(CC->getArg(0));
+      else break;
+    }
     if (auto *DRE = dyn_cast<DeclRefExpr>(e))
       if (auto *P = dyn_cast<ParmVarDecl>(DRE->getDecl()))
         if (auto *F = dyn_cast<FunctionDecl>(P->getDeclContext()))
@@ -1058,6 +1167,14 @@ private:
     s.kind = "use";
     s.data["method"] = M->getName().str();
     s.data["object"] = objectKey(MC->getImplicitObjectArgument());
+    // A client that talks to the Lambda Runtime API (localhost) is not a remote connection.
+    if (MC->getNumArgs() > 0) {
+      const Expr *a = stripForFlow(MC->getArg(0));
+      bool runtimeApi = mentionsMarker(a) || (isa<StringLiteral>(a) && cast<StringLiteral>(a)->getString().contains("/runtime/"));
+      if (auto *DRE = dyn_cast<DeclRefExpr>(a))
+        if (auto *VD = dyn_cast<VarDecl>(DRE->getDecl()); VD && markerVars_.count(VD)) runtimeApi = true;
+      if (runtimeApi) s.data["runtime-api"] = "1";
+    }
     if (MC->getNumArgs() > 0) {
       bool b = false;
       const Expr *a = MC->getArg(0);
@@ -1162,10 +1279,12 @@ private:
     s.kind = "setting";
     s.data["value"] = sourceText(value->getSourceRange());
     s.data["setting"] = st.option.empty() ? st.name : st.option;
-    clang::SourceRange r = value->getSourceRange();
-    if (!st.fix.empty() && r.isValid() && !r.getBegin().isMacroID() && !r.getEnd().isMacroID()) {
-      clang::SourceLocation end = clang::Lexer::getLocForEndOfToken(r.getEnd(), 0, sm_, ctx_.getLangOpts());
-      Loc b = toLoc(r.getBegin()), e = toLoc(end);
+    // A file range for the value, also when it is a macro argument
+    // (curl.h wraps curl_easy_setopt in a macro of the same name).
+    clang::CharSourceRange r = clang::Lexer::makeFileCharRange(
+        clang::CharSourceRange::getTokenRange(value->getSourceRange()), sm_, ctx_.getLangOpts());
+    if (!st.fix.empty() && r.isValid()) {
+      Loc b = toLoc(r.getBegin()), e = toLoc(r.getEnd());
       if (b.file == e.file && e.offset >= b.offset) {
         Fix fix;
         fix.description = "set " + s.data["setting"] + " to " + st.fix;
@@ -1190,14 +1309,21 @@ private:
     }
   }
 
+  /// `v.member = x`, `v.member += x`, `++v.member`: v's value is not its initialiser's.
+  void noteMemberChange(const clang::Expr *lhs) {
+    using namespace clang;
+    auto *ME = dyn_cast<MemberExpr>(lhs->IgnoreParenImpCasts());
+    if (!ME) return;
+    if (auto *base = dyn_cast<DeclRefExpr>(ME->getBase()->IgnoreParenImpCasts()))
+      if (auto *VD = dyn_cast<VarDecl>(base->getDecl())) assignedMembers_.insert(VD);
+  }
+
   void noteFieldSetting(const clang::BinaryOperator *E) {
     using namespace clang;
     auto *ME = dyn_cast<MemberExpr>(E->getLHS()->IgnoreParenImpCasts());
     if (!ME) return;
     auto *FD = dyn_cast<FieldDecl>(ME->getMemberDecl());
     if (!FD) return;
-    if (auto *base = dyn_cast<DeclRefExpr>(ME->getBase()->IgnoreParenImpCasts()))
-      if (auto *VD = dyn_cast<VarDecl>(base->getDecl())) assignedMembers_.insert(VD);
     for (const CatalogSetting *st : cat_.settingsFor(qualifiedName(FD))) recordSetting(*st, E->getRHS(), E->getBeginLoc());
   }
 
@@ -1333,7 +1459,17 @@ private:
     if (dynamic) attrs["dynamic-init"] = "1";
     if (VD->getTLSKind() != VarDecl::TLS_None) attrs["thread_local"] = "1";
     if (VD->isStaticDataMember()) attrs["static-member"] = "1";
-    std::string sdk = sdkObjectIn(VD->getType(), 0);
+    // An SDK object held by value, or by a smart pointer that the initialiser sets:
+    // either way one exists before main and is destroyed after it returns.
+    std::string sdk = dynamic ? sdkObjectIn(VD->getType(), 0) : std::string();
+    if (sdk.empty() && dynamic)
+      if (auto *spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(VD->getType()->getAsCXXRecordDecl())) {
+        std::string n = qualifiedName(spec);
+        if ((n == "std::unique_ptr" || n == "std::shared_ptr") && spec->getTemplateArgs().size() > 0 &&
+            spec->getTemplateArgs()[0].getKind() == TemplateArgument::Type)
+          sdk = sdkObjectIn(spec->getTemplateArgs()[0].getAsType(), 0);
+        if (!sdk.empty()) attrs["sdk-pointer"] = "1"; // the initialiser may build a derived class
+      }
     if (!sdk.empty()) attrs["sdk-object"] = sdk;
   }
 
@@ -1745,6 +1881,31 @@ private:
     return found;
   }
 
+  clang::QualType templateArgType(const clang::FunctionDecl *FD, unsigned index) {
+    const auto *args = FD->getTemplateSpecializationArgs();
+    if (!args || index >= args->size() || (*args)[index].getKind() != clang::TemplateArgument::Type) return {};
+    return (*args)[index].getAsType();
+  }
+
+  /// How to name a constructed type: a typedef or alias the code used
+  /// (pqxx::connection), else the class (Aws::S3::S3Client).
+  std::string typeName(clang::QualType T, const clang::CXXRecordDecl *RD) {
+    using namespace clang;
+    if (!T.isNull()) {
+      for (int i = 0; i < 8; ++i) {
+        if (auto *E = dyn_cast<ElaboratedType>(T.getTypePtr())) T = E->getNamedType();
+        else if (auto *TT = dyn_cast<TypedefType>(T.getTypePtr())) {
+          const TypedefNameDecl *TD = TT->getDecl();
+          if (!TD->getDeclContext()->isFunctionOrMethod()) return qualifiedName(TD);
+          T = TD->getUnderlyingType();
+        } else if (auto *UT = dyn_cast<UsingType>(T.getTypePtr())) T = UT->getUnderlyingType();
+        else break;
+      }
+      if (auto *R = T->getAsCXXRecordDecl()) return qualifiedName(R);
+    }
+    return qualifiedName(RD);
+  }
+
   const clang::CXXRecordDecl *templateArgRecord(const clang::FunctionDecl *FD, unsigned index) {
     const auto *args = FD->getTemplateSpecializationArgs();
     if (!args || index >= args->size() || (*args)[index].getKind() != clang::TemplateArgument::Type) return nullptr;
@@ -1893,6 +2054,8 @@ private:
   const clang::FunctionDecl *currentFunction_ = nullptr;
   clang::SourceLocation implicitInitLoc_;
   std::string implicitInitOwner_;
+  const clang::Stmt *memberInitCore_ = nullptr;
+  int getterDepth_ = 0;
   int nesting_ = 0;
 };
 
@@ -1905,6 +2068,19 @@ public:
     x.run();
   }
 
+  bool shouldSkipFunctionBody(clang::Decl *D) override {
+    const clang::SourceManager &sm = D->getASTContext().getSourceManager();
+    if (!sm.isInSystemHeader(sm.getExpansionLoc(D->getLocation()))) return false;
+    const clang::FunctionDecl *FD = D->getAsFunction();
+    if (!FD || !FD->getIdentifier()) return true;
+    // Cheap test first: only names that some construct wrapper has.
+    llvm::StringRef name = FD->getName();
+    if (!name.starts_with("make_") && !name.starts_with("allocate_") && name != "New" && !name.starts_with("Make"))
+      return true;
+    const CatalogFunction *f = opts_.catalog->findFunction(qualifiedName(FD));
+    return !(f && f->kind == Kind::Construct);
+  }
+
 private:
   const ExtractOptions &opts_;
   TUFacts &out_;
@@ -1913,6 +2089,10 @@ private:
 class ExtractAction : public clang::ASTFrontendAction {
 public:
   ExtractAction(const ExtractOptions &opts, TUFacts &out) : opts_(opts), out_(out) {}
+  bool BeginInvocation(clang::CompilerInstance &CI) override {
+    CI.getFrontendOpts().SkipFunctionBodies = opts_.skipSystemBodies;
+    return true;
+  }
   std::unique_ptr<clang::ASTConsumer> CreateASTConsumer(clang::CompilerInstance &, llvm::StringRef) override {
     return std::make_unique<ExtractConsumer>(opts_, out_);
   }

@@ -145,12 +145,20 @@ public:
       const FunctionFacts &from = nodes_.at(p.from);
       if (p.kind != EdgeKind::Loop) {
         const FunctionFacts *to = node(cur);
-        steps.push_back({from.name, to ? to->name : cur, p.kind, p.loc});
+        steps.push_back({displayName(from), to ? displayName(*to) : cur, p.kind, p.loc});
       }
       cur = p.from;
     }
     std::reverse(steps.begin(), steps.end());
     return steps;
+  }
+
+  /// A node's name in paths: a runtime loop that is a handler goes by its handler name.
+  std::string displayName(const FunctionFacts &f) const {
+    if (f.nodeKind == "loop")
+      for (const Handler &h : handlers_)
+        if (h.id == f.id && h.how == "runtime-loop") return h.name;
+    return f.name;
   }
 
 private:

@@ -74,7 +74,7 @@ inline std::string describeSite(const Catalog &catalog, const Site &s) {
     return "sleeps" + (ms != s.data.end() ? " " + ms->second + " ms" : std::string()) + " in " + s.subject;
   }
   if (s.kind == "client" || s.kind == "sdk-init") {
-    if (s.form == "call") return "calls " + s.subject + "()";
+    if (s.form == "call") return "calls " + s.subject + "()" + argText;
     std::string what;
     if (const CatalogClass *c = catalog.classEntry(s.entry)) what = c->what;
     return "constructs '" + s.subject + "'" + (what.empty() ? "" : " (" + what + ")");
@@ -110,6 +110,7 @@ inline std::vector<StaticInit> analyseStaticInits(const Program &program, const 
     std::deque<std::string> work{id};
     std::optional<InitCost> best;
     std::string bestNode;
+    bool sdkFromSite = false;
     while (!work.empty()) {
       std::string cur = work.front();
       work.pop_front();
@@ -118,9 +119,11 @@ inline std::vector<StaticInit> analyseStaticInits(const Program &program, const 
       for (const Site &s : f->sites) {
         auto c = siteCost(s, largeThreshold);
         if (!c) continue;
-        if (cur == id && s.kind != "large-container" && hasCatalogTag(catalog, s, "aws-sdk") && si.sdkObject.empty() &&
-            (s.kind == "client" || s.kind == "sdk-init") && s.form != "call")
-          si.sdkObject = s.subject; // a smart pointer initialised with an SDK object
+        if (cur == id && hasCatalogTag(catalog, s, "aws-sdk") && (s.kind == "client" || s.kind == "sdk-init") &&
+            s.form != "call" && (si.sdkObject.empty() || node.attrs.count("sdk-pointer")) && !sdkFromSite)
+          si.sdkObject = s.subject, sdkFromSite = true; // what a smart pointer is initialised with
+        // A client that connects lazily (tag "lazy") costs nothing to construct.
+        if (s.kind == "client" && hasCatalogTag(catalog, s, "lazy")) continue;
         if (!best || *c < *best) {
           best = c;
           bestNode = cur;
@@ -128,15 +131,19 @@ inline std::vector<StaticInit> analyseStaticInits(const Program &program, const 
         }
       }
       for (const Edge &e : f->edges) {
+        // What runs during initialisation: calls, constructions, destructions, loops.
+        // A lambda created or a function whose address is taken there does not run.
+        if (e.kind == EdgeKind::Lambda || e.kind == EdgeKind::Reference) continue;
         if (pred.count(e.callee) || !program.node(e.callee)) continue;
         pred[e.callee] = Pred{cur, PathStep{f->name, program.node(e.callee)->name, e.kind, e.loc}};
         work.push_back(e.callee);
       }
     }
-    if (!dynamic && !best && si.sdkObject.empty()) continue; // constant initialisation
+    if (!dynamic) continue; // constant initialisation: nothing runs at start-up
     si.cost = best ? *best : InitCost::Dynamic;
     if (best) {
-      for (std::string cur = bestNode; cur != id; cur = pred.at(cur).from) si.path.push_back(pred.at(cur).step);
+      for (std::string cur = bestNode; cur != id; cur = pred.at(cur).from)
+        if (pred.at(cur).step.kind != EdgeKind::Loop) si.path.push_back(pred.at(cur).step);
       std::reverse(si.path.begin(), si.path.end());
       std::string reason = "initialiser ";
       for (size_t i = 0; i < si.path.size(); ++i) {
