@@ -149,8 +149,9 @@ inline std::vector<StaticInit> analyseStaticInits(const Program &program, const 
       for (size_t i = 0; i < si.path.size(); ++i) {
         const PathStep &p = si.path[i];
         std::string callee = p.callee;
+        bool lambda = callee.rfind("lambda", 0) == 0;
         reason += (i == 0 ? "" : ", which ") + std::string(p.kind == EdgeKind::Construct ? "constructs " : "calls ") +
-                  callee + (p.kind == EdgeKind::Construct ? "" : "()");
+                  (lambda ? "a " + callee : callee + (p.kind == EdgeKind::Construct ? "" : "()"));
       }
       reason += (si.path.empty() ? "" : ", which ") + describeSite(catalog, *si.site);
       si.reason = reason;

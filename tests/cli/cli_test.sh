@@ -194,6 +194,35 @@ PY
     expect_error "/nonexistent-dir/fixes.yaml: cannot write fixes"
     [ ! -e /nonexistent-dir/fixes.yaml.tmp-coldstart ] || fail "partial file"
     ;;
+  init_report)
+    cat >init.cpp <<'SRC'
+#include <fstream>
+#include <regex>
+#include <string>
+#include <sstream>
+static std::string read_all(const char* p) { std::ifstream in(p); std::stringstream s; s << in.rdbuf(); return s.str(); }
+const std::string g_config = read_all("/var/task/config.json");
+const std::regex g_id("[a-z]+");
+const std::string g_name = "plain";
+constexpr int g_answer = 42;
+int main() {}
+SRC
+    run --init-report init.cpp -- -std=c++20; expect_rc 0
+    grep -q "^  io  *g_config  *init.cpp:6:19  *initialiser calls read_all(), which opens a file with std::ifstream (\"/var/task/config.json\")" out.txt || fail "io row"
+    grep -q "^  regex  *g_id " out.txt || fail "regex row"
+    grep -q "^  dynamic  *g_name " out.txt || fail "cheap dynamic row"
+    grep -q "g_answer" out.txt && fail "constant initialisation listed"
+    [ "$(grep -n 'g_config' out.txt | cut -d: -f1)" -lt "$(grep -n 'g_name' out.txt | cut -d: -f1)" ] || fail "not costliest first"
+    run --init-report --format=json init.cpp -- -std=c++20; expect_rc 0
+    python3 - <<'PY' || fail "init report JSON"
+import json
+d = json.load(open("out.txt"))
+rows = d["initializers"]
+assert [r["variable"] for r in rows] == ["g_config", "g_id", "g_name"], rows
+assert rows[0]["cost"] == "io" and rows[0]["line"] == 6 and rows[0]["path"][0]["function"] == "g_config", rows[0]
+assert d["errors"] == []
+PY
+    ;;
   *)
     echo "unknown case $CASE"; exit 2 ;;
 esac
