@@ -16,6 +16,9 @@
 // A fixture that must stay free of test comments (the README's examples) may keep its
 // expectations in <name>.expect instead, one per line: `<line>: <check> "<fragment>" ...`.
 //
+// Every fixture is also analysed with --no-skip-bodies: the findings must be identical
+// (skipping function bodies in system headers must not lose anything).
+//
 // When findings carry fixes, <name>.fixed.<ext> must exist next to the fixture: the
 // runner applies every fix, compares the result with it byte for byte, then analyses
 // the fixed file: it must compile, and report exactly the findings that had no fix.
@@ -321,6 +324,14 @@ int main(int argc, char **argv) {
   RunOutput r = run(cmd, dir, work);
   json doc;
   if (!parseJson(r, doc, "run")) return 1;
+
+  // Skipping system-header function bodies (the fast path) must change nothing.
+  {
+    std::string full = std::regex_replace(cmd, std::regex(" --format=json "), " --format=json --no-skip-bodies --no-cache ");
+    RunOutput r2 = run(full, dir, work);
+    if (r2.out != r.out || r2.exit != r.exit)
+      fail("findings differ between the default run and --no-skip-bodies (body skipping lost something)");
+  }
 
   // Errors.
   std::vector<std::string> errors;

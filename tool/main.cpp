@@ -1,6 +1,7 @@
 // coldstart-lint: the command-line front end.
 //
 //   coldstart-lint [options] <file>... [-- <compiler args>]
+//   coldstart-lint link [options] <facts file>...
 //
 // Exit codes: 0 no findings, 1 findings, 2 the tool could not do its job (usage,
 // unreadable input, a TU that did not parse — findings it has are still printed).
@@ -26,51 +27,69 @@ namespace {
 using namespace coldstart;
 
 constexpr const char *kUsage = R"(USAGE: coldstart-lint [options] <file>... [-- <compiler args>]
+       coldstart-lint link [options] <facts file>...
 
 Finds cold-start and per-invocation costs in C and C++ AWS Lambda handlers: clients
 built on every invocation, connections that cannot be reused, heavy static
 initialisers and blocking calls, each with the handler it is reachable from and
 the call path.
 
-OPTIONS:
+INPUT:
   -p <build-path>          Read compile commands from <build-path>/compile_commands.json
-                           (without files: analyse every file it lists)
+                           (without files: analyse every file it lists, linked together)
   -- <compiler args>       Compile every named file with these arguments
+  (neither)                Use the compile_commands.json found in a parent directory of
+                           each file (as clangd does), else compile without flags
+
+CHECKS AND CONFIG:
   --checks=<globs>         Select checks, clang-tidy syntax: 'coldstart-*,-coldstart-blocking-call'
   --config=<file>          Use this config instead of the .coldstart-lint.yaml found above each file
-  --format=text|json       Output format (default: text)
-  --export-fixes=<file>    Write fixes as clang-apply-replacements YAML
-  --fix                    Apply fixes in place
-  --init-report            Instead of findings, list every dynamic initialiser with its
-                           cost class, costliest first (text, or JSON with --format=json)
   --list-checks            List the enabled checks and exit
   --explain=<check>        Print a check's documentation and exit
-  -j <N>                   Parallel jobs (default: number of cores)
+
+OUTPUT:
+  --format=text|json       Findings as compiler-style text (default) or one JSON document
+  --init-report            Instead of findings, list every dynamic initialiser with its cost
+                           class, costliest first (text, or JSON with --format=json)
+  --export-fixes=<file>    Write fixes as clang-apply-replacements YAML
+  --fix                    Apply fixes in place (only in the analysed files)
   --quiet                  Do not print the summary line on stderr
+
+SPEED AND SCALE:
+  -j <N>                   Parse N files at a time, each in its own process (default: all cores)
+  --no-cache               Do not read or write the facts cache
+  --cache-dir=<dir>        Facts cache (default: <build-path>/.coldstart-lint-cache with -p,
+                           else $XDG_CACHE_HOME/coldstart-lint)
+  --shard=<K>/<N>          Analyse only the K-th of N deterministic slices of the files
+  --facts-out=<file>       Write the facts of the analysed files (for 'link') instead of findings
+  --timeout=<seconds>      Give up on a file after this long (default: 600)
+  --max-memory=<MB>        Memory limit per parse (default: 4096; 0: none)
+
+  link <facts file>...     Merge facts written by --facts-out (e.g. by CI shards) and
+                           report findings with the options above
+
   --version                Print the version and exit
   --help                   Print this help and exit
-
-Without -p or --, the compile_commands.json found in a parent directory of each file
-is used (as clangd does), else the file is compiled without flags.
 
 EXIT CODES:
   0  no findings
   1  findings
   2  the tool could not do its job (bad usage, unreadable input, a file that did not
-     compile); findings for the files that did are still printed
+     compile, a bad config); findings for the files that did are still printed
 
-Docs: coldstart-lint --explain=<check>; README.md
+Docs: coldstart-lint --explain=<check>, and README.md
 )";
 
 struct CliOptions {
   DriverOptions driver;
+  bool linkMode = false;
   std::string format = "text";
   std::optional<std::string> exportFixes;
+  std::optional<std::string> factsOut;
   bool fix = false;
   bool listChecks = false;
   bool initReport = false;
   std::optional<std::string> explain;
-  unsigned jobs = 0;
   bool quiet = false;
   bool version = false;
   bool help = false;
@@ -82,27 +101,24 @@ int usageError(const std::string &msg) {
   return 2;
 }
 
+bool parseUnsigned(const std::string &text, unsigned long &out) {
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return ec == std::errc() && ptr == text.data() + text.size();
+}
+
 /// Parses argv. Returns -1 on success, else an exit code.
 int parseArgs(int argc, char **argv, CliOptions &o) {
-  auto valueOf = [&](int &i, std::string_view arg, std::string_view name, std::string &out) -> int {
-    // --name=value, -name=value, --name value, -name value
-    std::string_view a = arg;
-    if (a.rfind("--", 0) == 0) a.remove_prefix(2);
-    else if (a.rfind("-", 0) == 0) a.remove_prefix(1);
-    if (a == name) {
-      if (i + 1 >= argc) return 0;
-      out = argv[++i];
-      return 1;
-    }
-    if (a.size() > name.size() && a.substr(0, name.size()) == name && a[name.size()] == '=') {
-      out = std::string(a.substr(name.size() + 1));
-      return 1;
-    }
-    return -1;
-  };
-  for (int i = 1; i < argc; ++i) {
+  int first = 1;
+  if (argc > 1 && std::string_view(argv[1]) == "link") {
+    o.linkMode = true;
+    first = 2;
+  }
+  const std::vector<std::string_view> flags = {"help", "version", "fix", "list-checks", "quiet", "init-report",
+                                               "no-cache", "no-skip-bodies", "no-isolation"};
+  const std::vector<std::string_view> valued = {"p", "checks", "config", "format", "export-fixes", "explain", "j",
+                                                "cache-dir", "shard", "facts-out", "timeout", "max-memory"};
+  for (int i = first; i < argc; ++i) {
     std::string_view arg = argv[i];
-    std::string value;
     if (arg == "--") {
       o.driver.haveCompilerArgs = true;
       for (int j = i + 1; j < argc; ++j) o.driver.compilerArgs.push_back(argv[j]);
@@ -112,68 +128,68 @@ int parseArgs(int argc, char **argv, CliOptions &o) {
       o.driver.files.push_back(std::string(arg));
       continue;
     }
-    if (arg == "--help" || arg == "-help" || arg == "-h") {
-      o.help = true;
-      continue;
-    }
-    if (arg == "--version" || arg == "-version") {
-      o.version = true;
-      continue;
-    }
-    if (arg == "--fix" || arg == "-fix") {
-      o.fix = true;
-      continue;
-    }
-    if (arg == "--no-skip-bodies") { // parse every function body (to check that skipping changes nothing)
-      o.driver.skipSystemBodies = false;
-      continue;
-    }
-    if (arg == "--init-report" || arg == "-init-report") {
-      o.initReport = true;
-      continue;
-    }
-    if (arg == "--list-checks" || arg == "-list-checks") {
-      o.listChecks = true;
-      continue;
-    }
-    if (arg == "--quiet" || arg == "-quiet") {
-      o.quiet = true;
-      continue;
-    }
-    if (arg.rfind("-p", 0) == 0 && arg.size() > 2 && arg[2] != '=') { // -pbuild
-      o.driver.buildPath = std::string(arg.substr(2));
-      continue;
-    }
-    if (arg.rfind("-j", 0) == 0 && arg.size() > 2 && arg[2] != '=') { // -j4
+    std::string_view body = arg.substr(arg.rfind("--", 0) == 0 ? 2 : 1);
+    std::string name(body.substr(0, body.find('=')));
+    std::optional<std::string> value;
+    if (body.find('=') != std::string_view::npos) value = std::string(body.substr(body.find('=') + 1));
+    // -pbuild, -j4
+    if (!value && arg.size() > 2 && arg[1] != '-' && (arg[1] == 'p' || arg[1] == 'j') &&
+        std::find(flags.begin(), flags.end(), body) == flags.end() &&
+        std::find(valued.begin(), valued.end(), body) == valued.end()) {
+      name = std::string(1, arg[1]);
       value = std::string(arg.substr(2));
-    } else {
-      int r = -1;
-      for (std::string_view name : {"p", "checks", "config", "format", "export-fixes", "explain", "j"}) {
-        r = valueOf(i, arg, name, value);
-        if (r == 0) return usageError("option '" + std::string(arg) + "' needs a value");
-        if (r == 1) {
-          if (name == "p") o.driver.buildPath = value;
-          else if (name == "checks") o.driver.checks = value;
-          else if (name == "config") o.driver.configPath = value;
-          else if (name == "format") o.format = value;
-          else if (name == "export-fixes") o.exportFixes = value;
-          else if (name == "explain") o.explain = value;
-          else if (name == "j") break;
-          value.clear();
-          break;
-        }
-      }
-      if (r == -1) return usageError("unknown option '" + std::string(arg) + "'");
-      if (value.empty()) continue;
     }
-    unsigned jobs = 0;
-    auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), jobs);
-    if (ec != std::errc() || ptr != value.data() + value.size() || jobs == 0)
-      return usageError("-j needs a positive number, not '" + value + "'");
-    o.jobs = jobs;
+    if (name == "h") name = "help";
+    if (std::find(flags.begin(), flags.end(), name) != flags.end()) {
+      if (value) return usageError("option '" + name + "' takes no value");
+      if (name == "help") o.help = true;
+      else if (name == "version") o.version = true;
+      else if (name == "fix") o.fix = true;
+      else if (name == "list-checks") o.listChecks = true;
+      else if (name == "quiet") o.quiet = true;
+      else if (name == "init-report") o.initReport = true;
+      else if (name == "no-cache") o.driver.useCache = false;
+      else if (name == "no-skip-bodies") o.driver.skipSystemBodies = false; // to check skipping changes nothing
+      else if (name == "no-isolation") o.driver.isolate = false;            // debugging, fuzzing
+      continue;
+    }
+    if (std::find(valued.begin(), valued.end(), name) == valued.end())
+      return usageError("unknown option '" + std::string(arg) + "'");
+    if (!value) {
+      if (i + 1 >= argc) return usageError("option '" + std::string(arg) + "' needs a value");
+      value = argv[++i];
+    }
+    unsigned long n = 0;
+    if (name == "p") o.driver.buildPath = *value;
+    else if (name == "checks") o.driver.checks = *value;
+    else if (name == "config") o.driver.configPath = *value;
+    else if (name == "format") o.format = *value;
+    else if (name == "export-fixes") o.exportFixes = *value;
+    else if (name == "explain") o.explain = *value;
+    else if (name == "cache-dir") o.driver.cacheDir = *value;
+    else if (name == "facts-out") o.factsOut = *value;
+    else if (name == "j") {
+      if (!parseUnsigned(*value, n) || n == 0 || n > 1024) return usageError("-j needs a positive number, not '" + *value + "'");
+      o.driver.isolation.jobs = unsigned(n);
+    } else if (name == "timeout") {
+      if (!parseUnsigned(*value, n)) return usageError("--timeout needs a number of seconds, not '" + *value + "'");
+      o.driver.isolation.timeoutSeconds = unsigned(n);
+    } else if (name == "max-memory") {
+      if (!parseUnsigned(*value, n)) return usageError("--max-memory needs a number of MB, not '" + *value + "'");
+      o.driver.isolation.memoryLimitMB = n;
+    } else if (name == "shard") {
+      unsigned long k = 0, total = 0;
+      auto slash = value->find('/');
+      if (slash == std::string::npos || !parseUnsigned(value->substr(0, slash), k) ||
+          !parseUnsigned(value->substr(slash + 1), total) || total == 0 || k == 0 || k > total)
+        return usageError("--shard needs K/N with 1 <= K <= N, not '" + *value + "'");
+      o.driver.shardIndex = unsigned(k);
+      o.driver.shardCount = unsigned(total);
+    }
   }
   if (o.format != "text" && o.format != "json")
     return usageError("unknown --format '" + o.format + "' (expected text or json)");
+  if (o.linkMode && o.driver.haveCompilerArgs) return usageError("'link' takes facts files, not compiler arguments");
   return -1;
 }
 
@@ -191,11 +207,85 @@ std::string resourceDir() {
   return COLDSTART_CLANG_RESOURCE_DIR;
 }
 
+/// What built the facts: the binary's own content, so that any rebuild invalidates
+/// the cache (the version string alone does not change during development).
+std::string binaryIdentity() {
+  if (auto buf = llvm::MemoryBuffer::getFile("/proc/self/exe", false, false)) return hashText((*buf)->getBuffer());
+  return kVersion;
+}
+
+// ---- facts files (--facts-out, link) ----------------------------------------------------
+
+bool writeFactsFile(const std::string &path, const std::vector<TUFacts> &facts, std::string &error) {
+  std::error_code ec;
+  nlohmann::json doc;
+  doc["version"] = 1;
+  doc["tool"] = {{"name", kToolName}, {"version", kVersion}};
+  doc["root"] = std::filesystem::current_path(ec).string();
+  doc["facts"] = facts;
+  std::string tmp = path + ".tmp-coldstart";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) {
+      error = path + ": cannot write facts: " + std::strerror(errno);
+      return false;
+    }
+    out << doc.dump();
+    out.close();
+    if (!out) {
+      std::remove(tmp.c_str());
+      error = path + ": cannot write facts";
+      return false;
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    error = path + ": cannot write facts: " + std::strerror(errno);
+    std::remove(tmp.c_str());
+    return false;
+  }
+  return true;
+}
+
+/// Paths in facts are absolute: a shard that ran in another checkout (root) is mapped
+/// onto this one when its root does not exist here.
+void remapRoot(nlohmann::json &j, const std::string &from, const std::string &to) {
+  if (j.is_string()) {
+    const std::string &s = j.get_ref<const std::string &>();
+    if (s.rfind(from + "/", 0) == 0) j = to + s.substr(from.size());
+  } else if (j.is_array() || j.is_object()) {
+    for (auto &child : j) remapRoot(child, from, to);
+  }
+}
+
+bool readFactsFile(const std::string &path, std::vector<TUFacts> &facts, std::string &error) {
+  auto buf = llvm::MemoryBuffer::getFile(path, false, false);
+  if (!buf) {
+    error = path + ": cannot read facts file: " + buf.getError().message();
+    return false;
+  }
+  try {
+    nlohmann::json doc = nlohmann::json::parse((*buf)->getBuffer().begin(), (*buf)->getBuffer().end());
+    if (!doc.is_object() || doc.value("version", 0) != 1 || !doc.contains("facts"))
+      throw std::runtime_error("not a coldstart-lint facts file (version 1)");
+    std::error_code ec;
+    std::string root = doc.value("root", "");
+    std::string here = std::filesystem::current_path(ec).string();
+    if (!root.empty() && root != here && !std::filesystem::exists(root, ec)) remapRoot(doc["facts"], root, here);
+    for (auto &f : doc["facts"]) facts.push_back(f.get<TUFacts>());
+  } catch (const std::exception &e) {
+    error = path + ": not a valid facts file: " + firstLineOf(e.what());
+    return false;
+  }
+  return true;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
   CliOptions o;
+  o.driver.isolation.jobs = std::max(1u, std::thread::hardware_concurrency());
+  o.driver.isolation.memoryLimitMB = 4096;
   if (int rc = parseArgs(argc, argv, o); rc >= 0) return rc;
   if (o.help) {
     std::cout << kUsage;
@@ -206,7 +296,23 @@ int main(int argc, char **argv) {
     return 0;
   }
 
+  // link: the inputs are facts files; their main files stand in for the analysed files.
+  std::vector<TUFacts> linkedFacts;
+  if (o.linkMode) {
+    if (o.driver.files.empty()) return usageError("'link' needs facts files (written with --facts-out)");
+    for (const std::string &f : o.driver.files) {
+      std::string error;
+      if (!readFactsFile(f, linkedFacts, error)) {
+        std::cerr << "coldstart-lint: error: " << error << "\n";
+        return 2;
+      }
+    }
+    o.driver.files.clear();
+    for (const TUFacts &tu : linkedFacts) o.driver.files.push_back(tu.mainFile);
+  }
+
   o.driver.resourceDir = resourceDir();
+  o.driver.identity = binaryIdentity();
   for (const auto &f : embedded_catalog::files) o.driver.builtinCatalog.push_back({f.name, f.data});
   Driver driver(o.driver);
   std::string error;
@@ -231,26 +337,48 @@ int main(int argc, char **argv) {
       std::cout << "    " << c->id() << "\n        " << c->summary() << "\n";
     return 0;
   }
-  if (o.driver.files.empty() && !o.driver.buildPath)
+  if (!o.linkMode && o.driver.files.empty() && !o.driver.buildPath)
     return usageError("no input files (name files, or give -p <build-path> to analyse a whole project)");
 
-  RunResult result = driver.run();
+  RunResult result;
+  if (o.linkMode) {
+    result.analysed = linkedFacts.size();
+    std::sort(linkedFacts.begin(), linkedFacts.end(),
+              [](const TUFacts &a, const TUFacts &b) { return a.mainFile < b.mainFile; });
+    for (const TUFacts &tu : linkedFacts)
+      for (const FactsError &e : tu.errors) result.errors.add(e.file, formatFactsError(e));
+    result.facts = std::move(linkedFacts);
+    if (!o.initReport) driver.link(result.facts, result);
+  } else if (o.factsOut || o.initReport) {
+    result.facts = driver.extractAll(result);
+  } else {
+    result = driver.run();
+  }
+
+  auto printErrors = [&] {
+    for (const auto &e : result.errors.list) std::cerr << "coldstart-lint: error: " << e.message << "\n";
+  };
+
+  if (o.factsOut) {
+    if (!writeFactsFile(*o.factsOut, result.facts, error)) result.errors.add(*o.factsOut, error);
+    printErrors();
+    if (!o.quiet)
+      std::cerr << "coldstart-lint: facts of " << result.facts.size() << (result.facts.size() == 1 ? " file" : " files")
+                << " written to " << *o.factsOut << " (" << result.cacheHits << " from the cache)\n";
+    return result.errors.empty() ? 0 : 2;
+  }
 
   if (o.initReport) {
-    unsigned threshold = 1000;
+    unsigned long threshold = 1000;
     auto opts = driver.checkOptions();
-    if (auto it = opts.find("coldstart-heavy-static-init.LargeContainerThreshold"); it != opts.end()) {
-      try {
-        threshold = unsigned(std::stoul(it->second));
-      } catch (...) {
-      }
-    }
+    if (auto it = opts.find("coldstart-heavy-static-init.LargeContainerThreshold"); it != opts.end())
+      parseUnsigned(it->second, threshold);
     Program program = driver.program(result.facts); // the report points into it
-    auto inits = analyseStaticInits(program, driver.catalog(), threshold);
+    auto inits = analyseStaticInits(program, driver.catalog(), unsigned(threshold));
     if (o.format == "json") std::cout << initReportToJson(inits, result.errors, kVersion).dump(2) << "\n";
     else printInitReportText(std::cout, inits);
     std::cout.flush();
-    for (const auto &e : result.errors.list) std::cerr << "coldstart-lint: error: " << e.message << "\n";
+    printErrors();
     return result.errors.empty() ? 0 : 2;
   }
 
@@ -271,13 +399,14 @@ int main(int argc, char **argv) {
     text.emit(result.findings);
   }
   std::cout.flush();
-  for (const auto &e : result.errors.list) std::cerr << "coldstart-lint: error: " << e.message << "\n";
+  printErrors();
   if (!o.quiet) {
     size_t warnings = 0, errors = 0;
     for (const Finding &f : result.findings) (f.severity == "error" ? errors : warnings)++;
     std::cerr << "coldstart-lint: " << result.findings.size() << (result.findings.size() == 1 ? " finding" : " findings");
     if (errors) std::cerr << " (" << errors << (errors == 1 ? " error" : " errors") << ")";
     std::cerr << " in " << result.analysed << (result.analysed == 1 ? " file" : " files");
+    if (result.cacheHits) std::cerr << " (" << result.cacheHits << " from the cache)";
     if (result.suppressed) std::cerr << ", " << result.suppressed << " suppressed by NOLINT";
     std::cerr << "\n";
   }

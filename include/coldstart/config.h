@@ -30,6 +30,7 @@ inline constexpr const char *kConfigFileName = ".coldstart-lint.yaml";
 
 struct Config {
   std::string origin; ///< the file it came from; empty for built-in defaults
+  std::string text;   ///< its content (for cache keys)
   std::optional<std::string> checks;
   std::vector<std::string> handlerNames;
   std::map<std::string, std::string> severity;
@@ -76,6 +77,7 @@ inline bool parseConfig(const std::string &text, const std::string &origin, Conf
   if (llvm::StringRef(text).trim().empty()) return true;
   if (!parseYaml(text, origin, out, error)) return false;
   out.origin = origin;
+  out.text = text;
   return true;
 }
 

@@ -13,6 +13,8 @@
 #include "coldstart/emit.h"
 #include "coldstart/extract.h"
 #include "coldstart/globs.h"
+#include "coldstart/hash.h"
+#include "coldstart/isolate.h"
 #include "coldstart/link.h"
 #include "coldstart/nolint.h"
 #include "coldstart/source.h"
@@ -28,10 +30,18 @@
 #include <llvm/Support/Path.h>
 #include <llvm/Support/VirtualFileSystem.h>
 
+#include <csignal>
 #include <filesystem>
+#include <fstream>
 #include <regex>
 
 namespace coldstart {
+
+inline std::string firstLineOf(const std::string &s) {
+  std::string l = s.substr(0, s.find('\n'));
+  while (!l.empty() && (l.back() == '\r' || l.back() == ' ')) l.pop_back();
+  return l.empty() ? "malformed" : l;
+}
 
 struct EmbeddedText {
   std::string_view name;
@@ -48,6 +58,12 @@ struct DriverOptions {
   std::string resourceDir;
   bool skipSystemBodies = true; ///< --no-skip-bodies turns it off (to compare)
   std::vector<EmbeddedText> builtinCatalog;
+  IsolationLimits isolation;    ///< -j, per-TU timeout and memory limit
+  bool isolate = true;          ///< parse each TU in a child process
+  bool useCache = true;
+  std::string cacheDir;         ///< empty: <build>/.coldstart-lint-cache or $XDG_CACHE_HOME/coldstart-lint
+  std::string identity;         ///< what built the facts (hash of the binary): part of every cache key
+  unsigned shardIndex = 0, shardCount = 0; ///< --shard K/N (1-based K); 0: all
 };
 
 /// Collects compiler errors of one TU; warnings are ignored (we run with -w).
@@ -60,18 +76,32 @@ public:
     if (!first.empty()) return;
     llvm::SmallString<256> msg;
     info.FormatDiagnostic(msg);
-    std::string where;
+    first = msg.str().str();
+    if (first.empty()) first = "error";
     if (info.hasSourceManager() && info.getLocation().isValid()) {
       const clang::SourceManager &sm = info.getSourceManager();
       clang::PresumedLoc p = sm.getPresumedLoc(sm.getFileLoc(info.getLocation()));
-      if (p.isValid())
-        where = displayPath(p.getFilename()) + ":" + std::to_string(p.getLine()) + ":" + std::to_string(p.getColumn()) + ": ";
+      if (p.isValid()) {
+        llvm::SmallString<256> path(p.getFilename());
+        llvm::sys::fs::make_absolute(path);
+        llvm::sys::path::remove_dots(path, true);
+        where = Loc{path.str().str(), p.getLine(), p.getColumn(), 0};
+      }
     }
-    first = where + msg.str().str();
   }
   unsigned count = 0;
   std::string first;
+  Loc where;
 };
+
+/// One line for an error of a TU: "<file>: <message>: <where>: <detail>".
+inline std::string formatFactsError(const FactsError &e) {
+  std::string out = displayPath(e.file) + ": " + e.message;
+  if (e.where.valid())
+    out += ": " + displayPath(e.where.file) + ":" + std::to_string(e.where.line) + ":" + std::to_string(e.where.col);
+  if (!e.detail.empty()) out += ": " + e.detail;
+  return out;
+}
 
 struct RunResult {
   std::vector<TUFacts> facts; ///< per TU, sorted by main file
@@ -79,6 +109,7 @@ struct RunResult {
   RunErrors errors;
   size_t suppressed = 0;
   size_t analysed = 0;
+  size_t cacheHits = 0;
 };
 
 class Driver {
@@ -107,6 +138,12 @@ public:
           if (!loadConfigFile(*p, c, error)) return false;
           configs_.push_back(c);
         }
+    }
+    {
+      KeyBuilder k;
+      for (const EmbeddedText &t : opts_.builtinCatalog) k.add(t.name).add(llvm::StringRef(t.data.data(), t.data.size()));
+      for (const Config &c : configs_) k.add(c.origin).add(c.text);
+      configDigest_ = k.hex();
     }
     for (const Config &c : configs_) {
       catalog_.add(c.catalog);
@@ -172,16 +209,82 @@ public:
   /// Analyses every file and returns findings (sorted) and errors.
   RunResult run() {
     RunResult result;
-    std::vector<std::string> files;
-    std::unique_ptr<clang::tooling::CompilationDatabase> db = database(result.errors, files);
-    if (!db) return result;
-    for (const std::string &file : files) {
-      TUFacts tu = extract(*db, file, result.errors);
-      ++result.analysed;
-      result.facts.push_back(std::move(tu));
-    }
+    result.facts = extractAll(result);
     link(result.facts, result);
     return result;
+  }
+
+  /// Parses every selected file (cache, then isolated children) into facts.
+  std::vector<TUFacts> extractAll(RunResult &result) {
+    std::vector<std::string> files;
+    std::unique_ptr<clang::tooling::CompilationDatabase> db = database(result.errors, files);
+    std::vector<TUFacts> facts;
+    if (!db) return facts;
+    if (opts_.shardCount > 0) {
+      std::vector<std::string> mine;
+      for (const std::string &f : files)
+        if (llvm::xxh3_64bits(llvm::StringRef(f)) % opts_.shardCount == opts_.shardIndex - 1) mine.push_back(f);
+      files.swap(mine);
+    }
+    struct Plan {
+      std::string file;
+      clang::tooling::CompileCommand cmd;
+      std::string key; ///< cache key; empty: not cacheable
+    };
+    std::vector<Plan> todo;
+    FileHashes hashes;
+    for (const std::string &file : files) {
+      ++result.analysed;
+      TUFacts early;
+      early.mainFile = absolute(file);
+      Plan plan{file, {}, {}};
+      if (!commandFor(*db, file, plan.cmd, early)) {
+        facts.push_back(std::move(early));
+        continue;
+      }
+      if (opts_.useCache && !cacheDir().empty())
+        if (auto main = hashes.of(early.mainFile)) {
+          plan.key = cacheKey(plan.cmd, *main);
+          if (auto hit = cacheLoad(plan.key, hashes)) {
+            ++result.cacheHits;
+            facts.push_back(std::move(*hit));
+            continue;
+          }
+        }
+      todo.push_back(std::move(plan));
+    }
+    auto store = [&](const Plan &plan, TUFacts tu) {
+      if (!plan.key.empty()) cacheStore(plan.key, tu);
+      facts.push_back(std::move(tu));
+    };
+    if (!opts_.isolate) {
+      for (const Plan &plan : todo) store(plan, extractInProcess(plan.cmd, plan.file));
+    } else {
+      runIsolated(
+          todo.size(), opts_.isolation,
+          [&](size_t i) { return nlohmann::json(extractInProcess(todo[i].cmd, todo[i].file)).dump(); },
+          [&](size_t i, const IsolatedResult &r) {
+            TUFacts tu;
+            tu.mainFile = absolute(todo[i].file);
+            if (r.ok) {
+              try {
+                tu = nlohmann::json::parse(r.output).get<TUFacts>();
+              } catch (const std::exception &) {
+                tu.errors.push_back({tu.mainFile, "internal error: the analyser's output for it was malformed", {}, ""});
+                facts.push_back(std::move(tu));
+                return;
+              }
+              store(todo[i], std::move(tu));
+            } else {
+              tu.errors.push_back({tu.mainFile, "the analyser " + r.failure + " on it; it was skipped, the other files were analysed", {}, ""});
+              facts.push_back(std::move(tu));
+            }
+          });
+    }
+    std::sort(facts.begin(), facts.end(), [](const TUFacts &a, const TUFacts &b) { return a.mainFile < b.mainFile; });
+    for (const TUFacts &tu : facts)
+      for (const FactsError &e : tu.errors) result.errors.add(e.file, formatFactsError(e));
+    return facts;
   }
 
   /// The linked program of some facts (for reports that are not findings).
@@ -325,11 +428,7 @@ private:
     return db;
   }
 
-  static std::string firstLine(const std::string &s) {
-    std::string l = s.substr(0, s.find('\n'));
-    while (!l.empty() && (l.back() == '\r' || l.back() == ' ')) l.pop_back();
-    return l.empty() ? "malformed" : l;
-  }
+  static std::string firstLine(const std::string &s) { return firstLineOf(s); }
 
   /// Without -p or --: the compile_commands.json found upward from the file (as
   /// clangd does), else no flags.
@@ -368,28 +467,39 @@ private:
     return args;
   }
 
-  TUFacts extract(clang::tooling::CompilationDatabase &db, const std::string &file, RunErrors &errors) {
-    TUFacts tu;
-    tu.mainFile = absolute(file);
+  /// The compile command of `file`; false (with an error in `tu`) if there is none.
+  bool commandFor(clang::tooling::CompilationDatabase &db, const std::string &file, clang::tooling::CompileCommand &out,
+                  TUFacts &tu) {
     std::error_code ec;
     if (!std::filesystem::exists(file, ec)) {
-      errors.add(file, file + ": no such file");
-      return tu;
+      tu.errors.push_back({tu.mainFile, "no such file", {}, ""});
+      return false;
     }
     if (std::filesystem::is_directory(file, ec)) {
-      errors.add(file, file + ": is a directory, not a source file");
-      return tu;
+      tu.errors.push_back({tu.mainFile, "is a directory, not a source file", {}, ""});
+      return false;
     }
     std::vector<clang::tooling::CompileCommand> cmds = db.getCompileCommands(tu.mainFile);
     if (cmds.empty()) cmds = db.getCompileCommands(file);
     if (cmds.empty()) {
-      errors.add(file, file + ": no compile command (not in " + (dbOrigin_.empty() ? "the database" : dbOrigin_) + ")");
-      return tu;
+      tu.errors.push_back({tu.mainFile, "no compile command (not in " + (dbOrigin_.empty() ? "the database" : dbOrigin_) + ")", {}, ""});
+      return false;
     }
-    const clang::tooling::CompileCommand &cmd = cmds.front();
-    std::string mainArg = cmd.Filename;
-    std::vector<std::string> args = adjust(cmd.CommandLine, mainArg);
+    out = cmds.front();
+    return true;
+  }
 
+public:
+  /// Parses one TU in this process. Never throws; errors are in the facts.
+  TUFacts extractInProcess(const clang::tooling::CompileCommand &cmd, const std::string &file) {
+    // Test hook for crash isolation: a parse that dies, on demand, for a named file.
+    if (const char *crash = std::getenv("COLDSTART_TEST_CRASH_ON"); crash && *crash && file.find(crash) != std::string::npos) {
+      volatile int *nowhere = nullptr;
+      *nowhere = 1; // a real fault, as a crashing parser would make
+    }
+    TUFacts tu;
+    tu.mainFile = absolute(file);
+    std::vector<std::string> args = adjust(cmd.CommandLine, cmd.Filename);
     llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> fs = llvm::vfs::createPhysicalFileSystem();
     if (!cmd.Directory.empty()) fs->setCurrentWorkingDirectory(cmd.Directory);
     llvm::IntrusiveRefCntPtr<clang::FileManager> files(new clang::FileManager(clang::FileSystemOptions(), fs));
@@ -401,14 +511,82 @@ private:
                                               std::make_shared<clang::PCHContainerOperations>());
     invocation.setDiagnosticConsumer(&diags);
     bool ok = invocation.run();
+    tu.mainFile = absolute(file);
     if (diags.count > 0) {
       std::string more = diags.count > 1 ? " (and " + std::to_string(diags.count - 1) + " more errors)" : "";
-      errors.add(file, file + ": does not compile: " + diags.first + more);
+      tu.errors.push_back({tu.mainFile, "does not compile", diags.where, diags.first + more});
     } else if (!ok) {
-      errors.add(file, file + ": could not be analysed (the compiler rejected the command line)");
+      tu.errors.push_back({tu.mainFile, "could not be analysed (the compiler rejected the command line)", {}, ""});
     }
-    tu.mainFile = absolute(file);
     return tu;
+  }
+
+private:
+  // ---- the facts cache (ccache's direct mode) ---------------------------------------
+  //
+  // Key: what built the facts (the binary), the catalog and configs, the compile
+  // command and the main file's content. The entry lists every file the parse read
+  // with its content hash; it is a hit only if they all still hash the same.
+
+  std::string cacheDir() const {
+    if (!opts_.cacheDir.empty()) return opts_.cacheDir;
+    if (opts_.buildPath) {
+      std::string b = *opts_.buildPath;
+      if (llvm::StringRef(b).ends_with(".json")) b = llvm::sys::path::parent_path(b).str();
+      if (!b.empty()) return (std::filesystem::path(b) / ".coldstart-lint-cache").string();
+    }
+    if (const char *x = std::getenv("XDG_CACHE_HOME"); x && *x) return std::string(x) + "/coldstart-lint";
+    if (const char *h = std::getenv("HOME"); h && *h) return std::string(h) + "/.cache/coldstart-lint";
+    return {};
+  }
+
+  std::string cacheKey(const clang::tooling::CompileCommand &cmd, const std::string &mainHash) const {
+    KeyBuilder k;
+    k.add("coldstart-facts-v1").add(opts_.identity).add(configDigest_).add(cmd.Directory).add(cmd.Filename);
+    for (const std::string &a : cmd.CommandLine) k.add(a);
+    k.add(mainHash).add(opts_.skipSystemBodies ? "skip" : "full").add(opts_.resourceDir);
+    return k.hex();
+  }
+
+  std::string cachePath(const std::string &key) const {
+    return (std::filesystem::path(cacheDir()) / key.substr(0, 2) / (key + ".json")).string();
+  }
+
+  std::optional<TUFacts> cacheLoad(const std::string &key, FileHashes &hashes) const {
+    auto buf = llvm::MemoryBuffer::getFile(cachePath(key), /*IsText=*/false, /*RequiresNullTerminator=*/false);
+    if (!buf) return std::nullopt;
+    TUFacts tu;
+    try {
+      tu = nlohmann::json::parse((*buf)->getBuffer().begin(), (*buf)->getBuffer().end()).get<TUFacts>();
+    } catch (const std::exception &) {
+      return std::nullopt; // corrupt: a miss, overwritten below
+    }
+    if (tu.deps.empty()) return std::nullopt;
+    for (const Dependency &d : tu.deps) {
+      auto h = hashes.of(d.path);
+      if (!h || *h != d.hash) return std::nullopt;
+    }
+    return tu;
+  }
+
+  void cacheStore(const std::string &key, const TUFacts &tu) const {
+    if (tu.deps.empty()) return;
+    std::error_code ec;
+    std::filesystem::path path = cachePath(key);
+    std::filesystem::create_directories(path.parent_path(), ec);
+    if (ec) return; // no cache rather than no result
+    std::string tmp = path.string() + ".tmp" + std::to_string(getpid());
+    {
+      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+      if (!out) return;
+      out << nlohmann::json(tu).dump();
+      if (!out) {
+        out.close();
+        std::remove(tmp.c_str());
+        return;
+      }
+    }
+    if (std::rename(tmp.c_str(), path.c_str()) != 0) std::remove(tmp.c_str());
   }
 
   DriverOptions opts_;
@@ -419,6 +597,7 @@ private:
   SourceCache sources_;
   std::map<std::string, std::unique_ptr<NoLintIndex>> nolint_;
   std::string dbOrigin_;
+  std::string configDigest_; ///< hash of the catalog and every config: part of cache keys
 };
 
 } // namespace coldstart

@@ -15,6 +15,7 @@
 
 #include "coldstart/catalog.h"
 #include "coldstart/facts.h"
+#include "coldstart/hash.h"
 
 #include <clang/AST/ASTConsumer.h>
 #include <clang/AST/ASTContext.h>
@@ -91,6 +92,34 @@ public:
   void run() {
     TraverseDecl(ctx_.getTranslationUnitDecl());
     finish();
+    recordDependencies();
+  }
+
+  /// Every file the parse read, with its content hash (main file first): the facts
+  /// cache is valid while they all hash the same.
+  void recordDependencies() {
+    std::vector<Dependency> deps;
+    std::string mainPath;
+    if (auto FE = sm_.getFileEntryRefForID(sm_.getMainFileID())) mainPath = absolutePath(FE->getName());
+    for (auto it = sm_.fileinfo_begin(); it != sm_.fileinfo_end(); ++it) {
+      clang::FileEntryRef FE = it->first;
+      auto buf = sm_.getMemoryBufferForFileOrNone(FE);
+      if (!buf) continue;
+      deps.push_back({absolutePath(FE.getName()), hashText(buf->getBuffer())});
+    }
+    std::sort(deps.begin(), deps.end(), [&](const Dependency &a, const Dependency &b) {
+      return std::make_pair(a.path != mainPath, a.path) < std::make_pair(b.path != mainPath, b.path);
+    });
+    deps.erase(std::unique(deps.begin(), deps.end(), [](const Dependency &a, const Dependency &b) { return a.path == b.path; }),
+               deps.end());
+    out_.deps = std::move(deps);
+  }
+
+  std::string absolutePath(llvm::StringRef name) {
+    llvm::SmallString<256> p(name);
+    sm_.getFileManager().makeAbsolutePath(p);
+    llvm::sys::path::remove_dots(p, /*remove_dot_dot=*/true);
+    return p.str().str();
   }
 
   // ---- declarations --------------------------------------------------------------

@@ -105,9 +105,18 @@ struct HandlerEntry {
 };
 
 /// An error met while producing facts (the TU did not parse, a header is missing).
+/// Paths are absolute: the front end shows them relative to its working directory.
 struct FactsError {
-  std::string file;
-  std::string message;
+  std::string file;    ///< the input it is about
+  std::string message; ///< "does not compile", "no such file", ...
+  Loc where;           ///< the first compiler error, if any
+  std::string detail;  ///< its text, and how many more there were
+};
+
+/// A file the TU read, with the hash of its content (for the facts cache).
+struct Dependency {
+  std::string path;
+  std::string hash;
 };
 
 struct TUFacts {
@@ -115,6 +124,8 @@ struct TUFacts {
   std::vector<FunctionFacts> functions;
   std::vector<HandlerEntry> entries;
   std::vector<FactsError> errors;
+  std::vector<Dependency> deps; ///< every file the parse read, main file first
+  bool fallbackHeaders = false; ///< built-in stub headers stood in for missing ones
 };
 
 // ---- JSON (facts files, caches, shards) -----------------------------------------
@@ -227,21 +238,30 @@ inline void from_json(const nlohmann::json &j, HandlerEntry &e) {
   e.detail = j.value("detail", "");
 }
 inline void to_json(nlohmann::json &j, const FactsError &e) {
-  j = nlohmann::json{{"file", e.file}, {"message", e.message}};
+  j = nlohmann::json{{"file", e.file}, {"message", e.message}, {"where", e.where}, {"detail", e.detail}};
 }
 inline void from_json(const nlohmann::json &j, FactsError &e) {
   e.file = j.at("file").get<std::string>();
   e.message = j.at("message").get<std::string>();
+  if (j.contains("where")) e.where = j.at("where").get<Loc>();
+  e.detail = j.value("detail", "");
+}
+inline void to_json(nlohmann::json &j, const Dependency &d) { j = nlohmann::json::array({d.path, d.hash}); }
+inline void from_json(const nlohmann::json &j, Dependency &d) {
+  d.path = j.at(0).get<std::string>();
+  d.hash = j.at(1).get<std::string>();
 }
 inline void to_json(nlohmann::json &j, const TUFacts &t) {
   j = nlohmann::json{{"mainFile", t.mainFile}, {"functions", t.functions}, {"entries", t.entries},
-                     {"errors", t.errors}};
+                     {"errors", t.errors},     {"deps", t.deps},           {"fallbackHeaders", t.fallbackHeaders}};
 }
 inline void from_json(const nlohmann::json &j, TUFacts &t) {
   t.mainFile = j.at("mainFile").get<std::string>();
   t.functions = j.value("functions", std::vector<FunctionFacts>{});
   t.entries = j.value("entries", std::vector<HandlerEntry>{});
   t.errors = j.value("errors", std::vector<FactsError>{});
+  t.deps = j.value("deps", std::vector<Dependency>{});
+  t.fallbackHeaders = j.value("fallbackHeaders", false);
 }
 
 } // namespace coldstart

@@ -223,6 +223,99 @@ assert rows[0]["cost"] == "io" and rows[0]["line"] == 6 and rows[0]["path"][0]["
 assert d["errors"] == []
 PY
     ;;
+  cache)
+    mkdir -p src c
+    printf '#pragma once\n#include <aws/s3/S3Client.h>\ninline void helper() {}\n' >src/helper.h
+    { echo '#include "helper.h"'; handler_src; } >src/h.cpp
+    run --cache-dir=c --format=json src/h.cpp -- -std=c++20 $INC; expect_rc 1; cp out.txt cold.json
+    grep -q "1 finding in 1 file$" err.txt || fail "first run should parse"
+    run --cache-dir=c --format=json src/h.cpp -- -std=c++20 $INC; expect_rc 1
+    grep -q "(1 from the cache)" err.txt || fail "second run did not hit the cache"
+    cmp -s out.txt cold.json || fail "cached output differs"
+    # a header the TU includes changes: the entry is stale
+    printf '#pragma once\n#include <aws/s3/S3Client.h>\ninline void helper() { Aws::S3::S3Client c; }\n' >src/helper.h
+    printf '%s\n' '#include "helper.h"' >src/h2.cpp
+    { echo '#include "helper.h"'; handler_src | sed 's/Aws::S3::S3Client s3;/helper();/'; } >src/h.cpp
+    run --cache-dir=c src/h.cpp -- -std=c++20 $INC; expect_rc 1
+    grep -q "from the cache" err.txt && fail "stale entry was used"
+    grep -q "src/helper.h:3:24: warning: 'Aws::S3::S3Client'" out.txt || fail "change in the header not seen"
+    # corrupt entries are misses, not errors
+    find c -name '*.json' -exec sh -c 'printf "{not json" > "$1"' _ {} \;
+    run --cache-dir=c src/h.cpp -- -std=c++20 $INC; expect_rc 1
+    grep -q "from the cache" err.txt && fail "corrupt entry was used"
+    # --no-cache neither reads nor writes
+    run --no-cache --cache-dir=c2 src/h.cpp -- -std=c++20 $INC; expect_rc 1
+    [ ! -e c2 ] || fail "--no-cache wrote a cache"
+    ;;
+  shards_and_link)
+    mkdir -p p b
+    for n in 1 2 3 4 5; do
+      printf '#include <aws/s3/S3Client.h>\nvoid helper%s() { Aws::S3::S3Client c; }\n' $n >p/helper$n.cpp
+    done
+    { handler_src | sed 's/Aws::S3::S3Client s3;/helper1(); helper2(); helper3(); helper4(); helper5();/' | sed 's/^using namespace/void helper1(); void helper2(); void helper3(); void helper4(); void helper5();\nusing namespace/'; } >p/main.cpp
+    {
+      echo '['; first=1
+      for f in p/*.cpp; do
+        [ $first = 1 ] || echo ','; first=0
+        echo "{\"directory\": \"$WORK\", \"file\": \"$WORK/$f\", \"arguments\": [\"clang++\", \"-std=c++20\", \"$INC\", \"-c\", \"$f\"]}"
+      done
+      echo ']'
+    } >b/compile_commands.json
+    run --no-cache -p b --format=json; expect_rc 1; cp out.txt whole.json
+    [ "$(grep -c '"check"' whole.json)" = 5 ] || fail "expected 5 findings, one per helper"
+    run --no-cache -p b --shard=1/2 --facts-out=s1.json; expect_rc 0
+    run --no-cache -p b --shard=2/2 --facts-out=s2.json; expect_rc 0
+    run link --format=json s1.json s2.json; expect_rc 1
+    cmp -s out.txt whole.json || fail "linked shards differ from the whole run"
+    run --no-cache -p b --shard=3/2; expect_rc 2; expect_error "--shard needs K/N"
+    run link nothing.json; expect_rc 2; expect_error "nothing.json: cannot read facts file"
+    echo '{"version": 7}' >bad.json
+    run link bad.json; expect_rc 2; expect_error "bad.json: not a valid facts file"
+    ;;
+  parallel_deterministic)
+    mkdir -p p
+    for n in 1 2 3 4 5 6; do handler_src | sed "s/ handler(/ handler$n(/; s/(handler)/(handler$n)/" >p/h$n.cpp; done
+    run --no-cache -j1 --format=json p/*.cpp -- -std=c++20 $INC; expect_rc 1; cp out.txt j1.json
+    run --no-cache -j4 --format=json p/*.cpp -- -std=c++20 $INC; expect_rc 1
+    cmp -s out.txt j1.json || fail "-j4 output differs from -j1"
+    run --no-cache -j3 p/*.cpp -- -std=c++20 $INC; expect_rc 1; cp out.txt t3.txt
+    run --no-cache -j1 p/*.cpp -- -std=c++20 $INC; cmp -s out.txt t3.txt || fail "text output differs between -j values"
+    ;;
+  crash_isolation)
+    handler_src >good.cpp
+    handler_src >boom.cpp
+    COLDSTART_TEST_CRASH_ON=boom.cpp run --no-cache good.cpp boom.cpp -- -std=c++20 $INC; expect_rc 2; expect_no_signal
+    expect_error "boom.cpp: the analyser crashed (SIGSEGV) on it; it was skipped, the other files were analysed"
+    grep -q "^good.cpp:6:3: warning" out.txt || fail "the other file was not analysed"
+    ;;
+  memory_limit)
+    handler_src >small.cpp
+    python3 -c "
+import sys
+print('#include <string>')
+for i in range(40000):
+    print('template <int N> struct S%d { static constexpr int v = N * %d; std::string s = std::to_string(v); };' % (i, i))
+    print('inline int f%d() { return S%d<%d>{}.s.size(); }' % (i, i, i))
+" >huge.cpp
+    run --no-cache --max-memory=700 small.cpp huge.cpp -- -std=c++20 $INC; expect_rc 2; expect_no_signal
+    expect_error "huge.cpp: the analyser crashed or ran out of memory"
+    grep -q "^small.cpp:6:3: warning" out.txt || fail "the other file was not analysed"
+    ;;
+  timeout)
+    # small.c parses in milliseconds even on a loaded machine; slow.cpp takes many seconds.
+    printf '#include <unistd.h>\nint main(void) {\n  for (;;) {\n    const char *u = "/2018-06-01/runtime/invocation/next";\n    (void)u;\n    sleep(1);\n  }\n}\n' >small.c
+    python3 -c "
+print('#include <string>')
+for i in range(40000):
+    print('template <int N> struct S%d { static constexpr int v = N * %d; std::string s = std::to_string(v); };' % (i, i))
+    print('inline int f%d() { return S%d<%d>{}.s.size(); }' % (i, i, i))
+" >slow.cpp
+    "$TOOL" --no-cache --timeout=3 small.c >out.txt 2>err.txt; echo $? >rc.txt; expect_rc 1
+    "$TOOL" --no-cache --timeout=3 slow.cpp -- -std=c++20 >out.txt 2>err.txt; echo $? >rc.txt; expect_rc 2; expect_no_signal
+    expect_error "slow.cpp: the analyser timed out after 3 s on it"
+    run --no-cache --timeout=3 small.c slow.cpp -- -std=c++20; expect_rc 2
+    expect_error "slow.cpp: the analyser timed out after 3 s on it"
+    ;;
   *)
     echo "unknown case $CASE"; exit 2 ;;
 esac
