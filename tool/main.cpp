@@ -114,7 +114,7 @@ int parseArgs(int argc, char **argv, CliOptions &o) {
     first = 2;
   }
   const std::vector<std::string_view> flags = {"help", "version", "fix", "list-checks", "quiet", "init-report",
-                                               "no-cache", "no-skip-bodies", "no-isolation"};
+                                               "no-cache", "no-skip-bodies", "no-isolation", "parse-only"};
   const std::vector<std::string_view> valued = {"p", "checks", "config", "format", "export-fixes", "explain", "j",
                                                 "cache-dir", "shard", "facts-out", "timeout", "max-memory"};
   for (int i = first; i < argc; ++i) {
@@ -151,6 +151,7 @@ int parseArgs(int argc, char **argv, CliOptions &o) {
       else if (name == "no-cache") o.driver.useCache = false;
       else if (name == "no-skip-bodies") o.driver.skipSystemBodies = false; // to check skipping changes nothing
       else if (name == "no-isolation") o.driver.isolate = false;            // debugging, fuzzing
+      else if (name == "parse-only") o.driver.parseOnly = true;             // bench/: the cost of parsing alone
       continue;
     }
     if (std::find(valued.begin(), valued.end(), name) == valued.end())

@@ -57,6 +57,7 @@ struct DriverOptions {
   std::optional<std::string> configPath;
   std::string resourceDir;
   bool skipSystemBodies = true; ///< --no-skip-bodies turns it off (to compare)
+  bool parseOnly = false;       ///< --parse-only: parse and extract nothing (benchmarks)
   std::vector<EmbeddedText> builtinCatalog;
   IsolationLimits isolation;    ///< -j, per-TU timeout and memory limit
   bool isolate = true;          ///< parse each TU in a child process
@@ -507,6 +508,8 @@ public:
     ExtractOptions eopts;
     eopts.catalog = &catalog_;
     eopts.skipSystemBodies = opts_.skipSystemBodies;
+    eopts.parseOnly = opts_.parseOnly;
+    eopts.disableFree = opts_.isolate; // a child exits right after: freeing the AST is wasted time
     clang::tooling::ToolInvocation invocation(args, std::make_unique<ExtractAction>(eopts, tu), files.get(),
                                               std::make_shared<clang::PCHContainerOperations>());
     invocation.setDiagnosticConsumer(&diags);

@@ -27,6 +27,7 @@
 #include <clang/Index/USRGeneration.h>
 #include <clang/Lex/Lexer.h>
 #include <llvm/ADT/SmallString.h>
+#include <llvm/Support/FileSystem.h>
 #include <llvm/Support/Path.h>
 
 #include <cstdio>
@@ -77,6 +78,10 @@ struct ExtractOptions {
   /// extracted. Bodies of catalog "construct" wrappers (std::make_unique...) are kept:
   /// they tell which constructor a wrapper calls.
   bool skipSystemBodies = true;
+  /// Parse, but extract nothing (bench/: measures what the analysis itself costs).
+  bool parseOnly = false;
+  /// Leak the AST instead of freeing it (a child process that exits right after).
+  bool disableFree = false;
 };
 
 class Extractor : public clang::RecursiveASTVisitor<Extractor> {
@@ -100,12 +105,20 @@ public:
   void recordDependencies() {
     std::vector<Dependency> deps;
     std::string mainPath;
-    if (auto FE = sm_.getFileEntryRefForID(sm_.getMainFileID())) mainPath = absolutePath(FE->getName());
+    if (auto FE = sm_.getFileEntryRefForID(sm_.getMainFileID())) {
+      llvm::SmallString<256> real;
+      mainPath = llvm::sys::fs::real_path(FE->getName(), real) ? absolutePath(FE->getName()) : real.str().str();
+    }
     for (auto it = sm_.fileinfo_begin(); it != sm_.fileinfo_end(); ++it) {
       clang::FileEntryRef FE = it->first;
       auto buf = sm_.getMemoryBufferForFileOrNone(FE);
       if (!buf) continue;
-      deps.push_back({absolutePath(FE.getName()), hashText(buf->getBuffer())});
+      // The real path: GCC's headers are found through '..' and the /lib -> /usr/lib
+      // symlink, which a lexical clean-up would get wrong.
+      llvm::SmallString<256> real;
+      std::string path = absolutePath(FE.getName());
+      if (!llvm::sys::fs::real_path(FE.getName(), real)) path = real.str().str();
+      deps.push_back({path, hashText(buf->getBuffer())});
     }
     std::sort(deps.begin(), deps.end(), [&](const Dependency &a, const Dependency &b) {
       return std::make_pair(a.path != mainPath, a.path) < std::make_pair(b.path != mainPath, b.path);
@@ -2093,6 +2106,7 @@ class ExtractConsumer : public clang::ASTConsumer {
 public:
   ExtractConsumer(const ExtractOptions &opts, TUFacts &out) : opts_(opts), out_(out) {}
   void HandleTranslationUnit(clang::ASTContext &ctx) override {
+    if (opts_.parseOnly) return;
     Extractor x(ctx, opts_, out_);
     x.run();
   }
@@ -2120,6 +2134,7 @@ public:
   ExtractAction(const ExtractOptions &opts, TUFacts &out) : opts_(opts), out_(out) {}
   bool BeginInvocation(clang::CompilerInstance &CI) override {
     CI.getFrontendOpts().SkipFunctionBodies = opts_.skipSystemBodies;
+    CI.getFrontendOpts().DisableFree = opts_.disableFree;
     return true;
   }
   std::unique_ptr<clang::ASTConsumer> CreateASTConsumer(clang::CompilerInstance &, llvm::StringRef) override {
