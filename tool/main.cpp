@@ -8,9 +8,13 @@
 #include "coldstart/driver.h"
 #include "coldstart/emit.h"
 #include "coldstart/fixes.h"
+#include "coldstart/lsp.h"
+#include "coldstart/sarif.h"
 #include "coldstart/version.h"
 
-#include "coldstart_embedded_catalog.h" // generated from catalog/*.yaml
+#include "coldstart_embedded_catalog.h"  // generated from catalog/*.yaml
+#include "coldstart_embedded_fallback.h" // generated from fixtures/fallback (libcurl, cpp-httplib)
+#include "coldstart_embedded_stubs.h"    // generated from fixtures/include (AWS SDK, aws-lambda-cpp...)
 #include "registry.h"                   // checks/
 
 #include <llvm/Config/llvm-config.h>
@@ -28,6 +32,7 @@ using namespace coldstart;
 
 constexpr const char *kUsage = R"(USAGE: coldstart-lint [options] <file>... [-- <compiler args>]
        coldstart-lint link [options] <facts file>...
+       coldstart-lint lsp [-p <build-path>] [--config=<file>] [--checks=<globs>]
 
 Finds cold-start and per-invocation costs in C and C++ AWS Lambda handlers: clients
 built on every invocation, connections that cannot be reused, heavy static
@@ -48,7 +53,9 @@ CHECKS AND CONFIG:
   --explain=<check>        Print a check's documentation and exit
 
 OUTPUT:
-  --format=text|json       Findings as compiler-style text (default) or one JSON document
+  --format=<format>        text: compiler-style lines with notes and snippets (default);
+                           json: one JSON document; sarif: SARIF 2.1.0 (code scanning);
+                           github: GitHub Actions annotations (::warning file=...)
   --init-report            Instead of findings, list every dynamic initialiser with its cost
                            class, costliest first (text, or JSON with --format=json)
   --export-fixes=<file>    Write fixes as clang-apply-replacements YAML
@@ -63,10 +70,14 @@ SPEED AND SCALE:
   --shard=<K>/<N>          Analyse only the K-th of N deterministic slices of the files
   --facts-out=<file>       Write the facts of the analysed files (for 'link') instead of findings
   --timeout=<seconds>      Give up on a file after this long (default: 600)
+  --no-fallback-headers    Do not stand in for missing AWS SDK, aws-lambda-cpp, libcurl or
+                           cpp-httplib headers with built-in declarations
   --max-memory=<MB>        Memory limit per parse (default: 4096; 0: none)
 
   link <facts file>...     Merge facts written by --facts-out (e.g. by CI shards) and
                            report findings with the options above
+  lsp                      Serve diagnostics and quick fixes to an editor (Language Server
+                           Protocol over stdin/stdout)
 
   --version                Print the version and exit
   --help                   Print this help and exit
@@ -83,6 +94,7 @@ Docs: coldstart-lint --explain=<check>, and README.md
 struct CliOptions {
   DriverOptions driver;
   bool linkMode = false;
+  bool lspMode = false;
   std::string format = "text";
   std::optional<std::string> exportFixes;
   std::optional<std::string> factsOut;
@@ -112,9 +124,13 @@ int parseArgs(int argc, char **argv, CliOptions &o) {
   if (argc > 1 && std::string_view(argv[1]) == "link") {
     o.linkMode = true;
     first = 2;
+  } else if (argc > 1 && std::string_view(argv[1]) == "lsp") {
+    o.lspMode = true;
+    first = 2;
   }
   const std::vector<std::string_view> flags = {"help", "version", "fix", "list-checks", "quiet", "init-report",
-                                               "no-cache", "no-skip-bodies", "no-isolation", "parse-only"};
+                                               "no-cache", "no-skip-bodies", "no-isolation", "parse-only",
+                                               "no-fallback-headers"};
   const std::vector<std::string_view> valued = {"p", "checks", "config", "format", "export-fixes", "explain", "j",
                                                 "cache-dir", "shard", "facts-out", "timeout", "max-memory"};
   for (int i = first; i < argc; ++i) {
@@ -152,6 +168,7 @@ int parseArgs(int argc, char **argv, CliOptions &o) {
       else if (name == "no-skip-bodies") o.driver.skipSystemBodies = false; // to check skipping changes nothing
       else if (name == "no-isolation") o.driver.isolate = false;            // debugging, fuzzing
       else if (name == "parse-only") o.driver.parseOnly = true;             // bench/: the cost of parsing alone
+      else if (name == "no-fallback-headers") o.driver.useFallbackHeaders = false;
       continue;
     }
     if (std::find(valued.begin(), valued.end(), name) == valued.end())
@@ -188,8 +205,8 @@ int parseArgs(int argc, char **argv, CliOptions &o) {
       o.driver.shardCount = unsigned(total);
     }
   }
-  if (o.format != "text" && o.format != "json")
-    return usageError("unknown --format '" + o.format + "' (expected text or json)");
+  if (o.format != "text" && o.format != "json" && o.format != "sarif" && o.format != "github")
+    return usageError("unknown --format '" + o.format + "' (expected text, json, sarif or github)");
   if (o.linkMode && o.driver.haveCompilerArgs) return usageError("'link' takes facts files, not compiler arguments");
   return -1;
 }
@@ -231,7 +248,7 @@ bool writeFactsFile(const std::string &path, const std::vector<TUFacts> &facts, 
       error = path + ": cannot write facts: " + std::strerror(errno);
       return false;
     }
-    out << doc.dump();
+    out << doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); // source text may hold invalid UTF-8
     out.close();
     if (!out) {
       std::remove(tmp.c_str());
@@ -315,11 +332,19 @@ int main(int argc, char **argv) {
   o.driver.resourceDir = resourceDir();
   o.driver.identity = binaryIdentity();
   for (const auto &f : embedded_catalog::files) o.driver.builtinCatalog.push_back({f.name, f.data});
+  for (const auto &f : embedded_stubs::files) o.driver.fallbackHeaders.push_back({f.name, f.data});
+  for (const auto &f : embedded_fallback::files) o.driver.fallbackHeaders.push_back({f.name, f.data});
   Driver driver(o.driver);
   std::string error;
   if (!driver.setup(checks::all(), error)) {
     std::cerr << "coldstart-lint: error: " << error << "\n";
     return 2;
+  }
+
+  if (o.lspMode) {
+    std::ios::sync_with_stdio(false);
+    LspServer server(driver, std::cin, std::cout);
+    return server.run();
   }
 
   if (o.explain) {
@@ -357,6 +382,7 @@ int main(int argc, char **argv) {
   }
 
   auto printErrors = [&] {
+    for (const std::string &n : result.notes) std::cerr << "coldstart-lint: note: " << n << "\n";
     for (const auto &e : result.errors.list) std::cerr << "coldstart-lint: error: " << e.message << "\n";
   };
 
@@ -376,7 +402,7 @@ int main(int argc, char **argv) {
       parseUnsigned(it->second, threshold);
     Program program = driver.program(result.facts); // the report points into it
     auto inits = analyseStaticInits(program, driver.catalog(), unsigned(threshold));
-    if (o.format == "json") std::cout << initReportToJson(inits, result.errors, kVersion).dump(2) << "\n";
+    if (o.format == "json") std::cout << initReportToJson(inits, result.errors, kVersion).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     else printInitReportText(std::cout, inits);
     std::cout.flush();
     printErrors();
@@ -388,13 +414,23 @@ int main(int argc, char **argv) {
     if (o.exportFixes && !exportFixesYaml(*o.exportFixes, result.findings, fixError))
       result.errors.add(*o.exportFixes, fixError);
     if (o.fix) {
+      // Fixes outside the analysed files are not applied: a note, not a failure.
       for (const std::string &msg : applyFixesInPlace(result.findings, o.driver.files, driver.sources()))
-        result.errors.add("", msg);
+        (msg.find("not one of the analysed files") != std::string::npos ? result.notes.push_back(msg)
+                                                                       : result.errors.add("", msg));
     }
   }
 
   if (o.format == "json") {
-    std::cout << findingsToJson(result.findings, result.errors, kVersion).dump(2) << "\n";
+    std::cout << findingsToJson(result.findings, result.errors, kVersion).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  } else if (o.format == "sarif") {
+    SarifEmitter sarif(driver.sources(), kVersion);
+    std::vector<const Check *> rules;
+    for (const auto &c : driver.checks()) rules.push_back(c.get());
+    std::cout << sarif.document(result.findings, result.errors, rules).dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+              << "\n";
+  } else if (o.format == "github") {
+    emitGithub(std::cout, result.findings);
   } else {
     TextEmitter text(std::cout, driver.sources(), colorOutput());
     text.emit(result.findings);

@@ -28,7 +28,9 @@
 #include <llvm/Support/CrashRecoveryContext.h>
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/Path.h>
+#include <llvm/Support/Threading.h>
 #include <llvm/Support/VirtualFileSystem.h>
+#include <llvm/Support/thread.h>
 
 #include <csignal>
 #include <filesystem>
@@ -59,6 +61,10 @@ struct DriverOptions {
   bool skipSystemBodies = true; ///< --no-skip-bodies turns it off (to compare)
   bool parseOnly = false;       ///< --parse-only: parse and extract nothing (benchmarks)
   std::vector<EmbeddedText> builtinCatalog;
+  /// Declaration-only headers served at the lowest include priority when the real
+  /// ones are missing (AWS SDK, aws-lambda-cpp, libcurl, cpp-httplib...).
+  std::vector<EmbeddedText> fallbackHeaders;
+  bool useFallbackHeaders = true;
   IsolationLimits isolation;    ///< -j, per-TU timeout and memory limit
   bool isolate = true;          ///< parse each TU in a child process
   bool useCache = true;
@@ -111,6 +117,7 @@ struct RunResult {
   size_t suppressed = 0;
   size_t analysed = 0;
   size_t cacheHits = 0;
+  std::vector<std::string> notes; ///< one line each, for stderr
 };
 
 class Driver {
@@ -263,7 +270,7 @@ public:
     } else {
       runIsolated(
           todo.size(), opts_.isolation,
-          [&](size_t i) { return nlohmann::json(extractInProcess(todo[i].cmd, todo[i].file)).dump(); },
+          [&](size_t i) { return nlohmann::json(extractInProcess(todo[i].cmd, todo[i].file)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); },
           [&](size_t i, const IsolatedResult &r) {
             TUFacts tu;
             tu.mainFile = absolute(todo[i].file);
@@ -283,9 +290,58 @@ public:
           });
     }
     std::sort(facts.begin(), facts.end(), [](const TUFacts &a, const TUFacts &b) { return a.mainFile < b.mainFile; });
-    for (const TUFacts &tu : facts)
+    for (const TUFacts &tu : facts) {
       for (const FactsError &e : tu.errors) result.errors.add(e.file, formatFactsError(e));
+      for (const FactsError &n : tu.notes) result.notes.push_back(formatFactsError(n));
+    }
     return facts;
+  }
+
+  /// Analyses one file as the editor has it (unsaved text included): the LSP server.
+  RunResult analyseBuffer(const std::string &path, const std::string &text) {
+    std::string abs = absolute(path);
+    buffers_[abs] = text;
+    sources_.overlay(abs, text);
+    nolint_.erase(abs);
+    RunResult result;
+    std::string error;
+    if (!ensureConfigFor(abs, error)) {
+      result.errors.add(abs, error);
+      return result;
+    }
+    std::vector<std::string> savedFiles = opts_.files;
+    bool savedCache = opts_.useCache;
+    opts_.files = {abs};
+    opts_.useCache = false; // the buffer is not what is on disk
+    result.facts = extractAll(result);
+    opts_.files = savedFiles;
+    opts_.useCache = savedCache;
+    link(result.facts, result);
+    return result;
+  }
+
+  void forgetBuffer(const std::string &path) {
+    std::string abs = absolute(path);
+    buffers_.erase(abs);
+    sources_.forget(abs);
+    nolint_.erase(abs);
+  }
+
+  /// Loads the config that applies to `file` if it is not loaded yet (a server sees
+  /// files one at a time).
+  bool ensureConfigFor(const std::string &file, std::string &error) {
+    if (opts_.configPath) return true;
+    auto p = findConfigFor(file);
+    if (!p) return true;
+    for (const Config &c : configs_)
+      if (c.origin == *p) return true;
+    Config c;
+    if (!loadConfigFile(*p, c, error)) return false;
+    if (c.checks && !validateGlobs(*c.checks, c.origin + ": Checks", error)) return false;
+    catalog_.add(c.catalog);
+    handlerNames_.insert(handlerNames_.end(), c.handlerNames.begin(), c.handlerNames.end());
+    configs_.push_back(c);
+    return true;
   }
 
   /// The linked program of some facts (for reports that are not findings).
@@ -472,7 +528,7 @@ private:
   bool commandFor(clang::tooling::CompilationDatabase &db, const std::string &file, clang::tooling::CompileCommand &out,
                   TUFacts &tu) {
     std::error_code ec;
-    if (!std::filesystem::exists(file, ec)) {
+    if (!std::filesystem::exists(file, ec) && !buffers_.count(tu.mainFile)) {
       tu.errors.push_back({tu.mainFile, "no such file", {}, ""});
       return false;
     }
@@ -501,7 +557,19 @@ public:
     TUFacts tu;
     tu.mainFile = absolute(file);
     std::vector<std::string> args = adjust(cmd.CommandLine, cmd.Filename);
-    llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> fs = llvm::vfs::createPhysicalFileSystem();
+    llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> physical = llvm::vfs::createPhysicalFileSystem();
+    llvm::IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> fs(new llvm::vfs::OverlayFileSystem(physical));
+    if (opts_.useFallbackHeaders && !opts_.fallbackHeaders.empty()) {
+      fs->pushOverlay(fallbackFileSystem(tu.mainFile));
+      // -idirafter: searched after every system directory, so installed headers win.
+      auto pos = std::find(args.begin(), args.end(), "--");
+      args.insert(pos, {"-idirafter", kFallbackRoot});
+    }
+    if (!buffers_.empty()) { // unsaved editor buffers shadow the files on disk
+      llvm::IntrusiveRefCntPtr<llvm::vfs::InMemoryFileSystem> mem(new llvm::vfs::InMemoryFileSystem);
+      for (const auto &[path, text] : buffers_) mem->addFile(path, 0, llvm::MemoryBuffer::getMemBufferCopy(text, path));
+      fs->pushOverlay(mem);
+    }
     if (!cmd.Directory.empty()) fs->setCurrentWorkingDirectory(cmd.Directory);
     llvm::IntrusiveRefCntPtr<clang::FileManager> files(new clang::FileManager(clang::FileSystemOptions(), fs));
     ErrorCollector diags;
@@ -510,18 +578,87 @@ public:
     eopts.skipSystemBodies = opts_.skipSystemBodies;
     eopts.parseOnly = opts_.parseOnly;
     eopts.disableFree = opts_.isolate; // a child exits right after: freeing the AST is wasted time
-    clang::tooling::ToolInvocation invocation(args, std::make_unique<ExtractAction>(eopts, tu), files.get(),
-                                              std::make_shared<clang::PCHContainerOperations>());
-    invocation.setDiagnosticConsumer(&diags);
-    bool ok = invocation.run();
+    bool ok = false;
+    // A deep AST (5,000 nested expressions) must not overflow the stack: parse and
+    // extract on a thread with a large one.
+    llvm::thread worker(std::optional<unsigned>(kExtractStackBytes), [&] {
+      clang::tooling::ToolInvocation invocation(args, std::make_unique<ExtractAction>(eopts, tu), files.get(),
+                                                std::make_shared<clang::PCHContainerOperations>());
+      invocation.setDiagnosticConsumer(&diags);
+      ok = invocation.run();
+    });
+    worker.join();
     tu.mainFile = absolute(file);
-    if (diags.count > 0) {
-      std::string more = diags.count > 1 ? " (and " + std::to_string(diags.count - 1) + " more errors)" : "";
+    std::string more = diags.count > 1 ? " (and " + std::to_string(diags.count - 1) + " more errors)" : "";
+    if (diags.count > 0 && !tu.fallback.empty()) {
+      // Built-in declarations stand in for a missing SDK: what they lack is not the
+      // user's error. Say so once, and keep the findings.
+      tu.notes.push_back({tu.mainFile, "analysed with built-in declarations for headers that are not installed (" +
+                                           listHeaders(tu.fallback) + "); " + std::to_string(diags.count) +
+                                           " errors against them were ignored, first",
+                          diags.where, diags.first});
+    } else if (diags.count > 0) {
       tu.errors.push_back({tu.mainFile, "does not compile", diags.where, diags.first + more});
     } else if (!ok) {
       tu.errors.push_back({tu.mainFile, "could not be analysed (the compiler rejected the command line)", {}, ""});
+    } else if (!tu.fallback.empty()) {
+      tu.notes.push_back({tu.mainFile, "analysed with built-in declarations for headers that are not installed (" +
+                                           listHeaders(tu.fallback) + ")", {}, ""});
     }
     return tu;
+  }
+
+private:
+  static constexpr unsigned kExtractStackBytes = 128u << 20; // 5,000-deep ASTs need ~20 MB
+
+  static std::string listHeaders(const std::vector<std::string> &names) {
+    std::string out;
+    for (size_t i = 0; i < names.size() && i < 3; ++i) out += (i ? ", " : "") + names[i];
+    if (names.size() > 3) out += " and " + std::to_string(names.size() - 3) + " more";
+    return out;
+  }
+
+  /// The built-in headers, plus headers made up by name for AWS SDK services we have no
+  /// declarations for: `#include <aws/rds/RDSClient.h>` in the main file, with
+  /// `Aws::RDS::RDSClient` used in it, gets a client class of that name, so that its
+  /// construction is still recognised (findings made this way are marked by a note).
+  llvm::IntrusiveRefCntPtr<llvm::vfs::InMemoryFileSystem> fallbackFileSystem(const std::string &mainFile) {
+    llvm::IntrusiveRefCntPtr<llvm::vfs::InMemoryFileSystem> mem(new llvm::vfs::InMemoryFileSystem);
+    std::set<std::string> known;
+    for (const EmbeddedText &h : opts_.fallbackHeaders) {
+      std::string path = std::string(kFallbackRoot) + "/" + std::string(h.name);
+      mem->addFile(path, 0, llvm::MemoryBuffer::getMemBuffer(llvm::StringRef(h.data.data(), h.data.size()), path, false));
+      known.insert(std::string(h.name));
+    }
+    auto buf = llvm::MemoryBuffer::getFile(mainFile, false, false);
+    if (!buf) return mem;
+    std::string text = (*buf)->getBuffer().str();
+    static const std::regex include(R"re(#\s*include\s*[<"](aws/[A-Za-z0-9_\-]+/[A-Za-z0-9_/\-]+\.h)[>"])re");
+    for (std::sregex_iterator it(text.begin(), text.end(), include), end; it != end; ++it) {
+      std::string header = (*it)[1];
+      if (known.count(header)) continue;
+      std::string path = std::string(kFallbackRoot) + "/" + header;
+      mem->addFile(path, 0, llvm::MemoryBuffer::getMemBufferCopy(madeUpSdkHeader(header, text), path));
+      known.insert(header);
+    }
+    return mem;
+  }
+
+  static std::string madeUpSdkHeader(const std::string &header, const std::string &source) {
+    std::smatch m;
+    std::string out = "// Made up by coldstart-lint from the name of a missing header.\n#pragma once\n"
+                      "#include <aws/core/client/AWSClient.h>\n#include <aws/core/client/ClientConfiguration.h>\n";
+    static const std::regex client(R"re(aws/[A-Za-z0-9_\-]+/([A-Za-z0-9_]+Client)\.h)re");
+    if (std::regex_match(header, m, client)) {
+      std::string name = m[1];
+      std::smatch ns;
+      std::regex use("Aws::([A-Za-z0-9_]+)::" + name + "\\b");
+      if (!std::regex_search(source, ns, use)) return out;
+      out += "namespace Aws {\nnamespace " + ns[1].str() + " {\nclass " + name +
+             " : public Aws::Client::AWSJsonClient {\npublic:\n  " + name + "();\n  template <typename... Args> explicit " +
+             name + "(Args &&...args);\n};\n} // namespace " + ns[1].str() + "\n} // namespace Aws\n";
+    }
+    return out;
   }
 
 private:
@@ -582,7 +719,7 @@ private:
     {
       std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
       if (!out) return;
-      out << nlohmann::json(tu).dump();
+      out << nlohmann::json(tu).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
       if (!out) {
         out.close();
         std::remove(tmp.c_str());
@@ -601,6 +738,7 @@ private:
   std::map<std::string, std::unique_ptr<NoLintIndex>> nolint_;
   std::string dbOrigin_;
   std::string configDigest_; ///< hash of the catalog and every config: part of cache keys
+  std::map<std::string, std::string> buffers_; ///< unsaved editor buffers, by absolute path
 };
 
 } // namespace coldstart

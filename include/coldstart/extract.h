@@ -31,6 +31,7 @@
 #include <llvm/Support/Path.h>
 
 #include <cstdio>
+#include <cstring>
 #include <functional>
 #include <optional>
 #include <set>
@@ -71,6 +72,9 @@ inline std::string qualifiedName(const clang::NamedDecl *D) {
   }
   return out;
 }
+
+/// Where built-in fallback headers are served from (a virtual directory).
+inline constexpr const char *kFallbackRoot = "/coldstart-lint-fallback";
 
 struct ExtractOptions {
   const Catalog *catalog = nullptr;
@@ -113,6 +117,18 @@ public:
       clang::FileEntryRef FE = it->first;
       auto buf = sm_.getMemoryBufferForFileOrNone(FE);
       if (!buf) continue;
+      llvm::StringRef name = FE.getName();
+      if (name.starts_with(kFallbackRoot)) { // a built-in header: part of the binary, not a file
+        // Name the ones the user's code includes, not what they include in turn.
+        clang::FileID fid = sm_.translateFile(FE);
+        clang::SourceLocation from = fid.isValid() ? sm_.getIncludeLoc(fid) : clang::SourceLocation();
+        bool direct = true;
+        if (from.isValid())
+          if (auto includer = sm_.getFileEntryRefForID(sm_.getFileID(from)))
+            direct = !includer->getName().starts_with(kFallbackRoot);
+        if (direct) out_.fallback.push_back(name.drop_front(std::strlen(kFallbackRoot) + 1).str());
+        continue;
+      }
       // The real path: GCC's headers are found through '..' and the /lib -> /usr/lib
       // symlink, which a lexical clean-up would get wrong.
       llvm::SmallString<256> real;
@@ -126,6 +142,7 @@ public:
     deps.erase(std::unique(deps.begin(), deps.end(), [](const Dependency &a, const Dependency &b) { return a.path == b.path; }),
                deps.end());
     out_.deps = std::move(deps);
+    std::sort(out_.fallback.begin(), out_.fallback.end());
   }
 
   std::string absolutePath(llvm::StringRef name) {

@@ -125,7 +125,8 @@ struct TUFacts {
   std::vector<HandlerEntry> entries;
   std::vector<FactsError> errors;
   std::vector<Dependency> deps; ///< every file the parse read, main file first
-  bool fallbackHeaders = false; ///< built-in stub headers stood in for missing ones
+  std::vector<std::string> fallback; ///< built-in headers that stood in for missing ones
+  std::vector<FactsError> notes;     ///< things to tell the user that are not errors
 };
 
 // ---- JSON (facts files, caches, shards) -----------------------------------------
@@ -253,7 +254,8 @@ inline void from_json(const nlohmann::json &j, Dependency &d) {
 }
 inline void to_json(nlohmann::json &j, const TUFacts &t) {
   j = nlohmann::json{{"mainFile", t.mainFile}, {"functions", t.functions}, {"entries", t.entries},
-                     {"errors", t.errors},     {"deps", t.deps},           {"fallbackHeaders", t.fallbackHeaders}};
+                     {"errors", t.errors},     {"deps", t.deps},           {"fallback", t.fallback},
+                     {"notes", t.notes}};
 }
 inline void from_json(const nlohmann::json &j, TUFacts &t) {
   t.mainFile = j.at("mainFile").get<std::string>();
@@ -261,7 +263,8 @@ inline void from_json(const nlohmann::json &j, TUFacts &t) {
   t.entries = j.value("entries", std::vector<HandlerEntry>{});
   t.errors = j.value("errors", std::vector<FactsError>{});
   t.deps = j.value("deps", std::vector<Dependency>{});
-  t.fallbackHeaders = j.value("fallbackHeaders", false);
+  t.fallback = j.value("fallback", std::vector<std::string>{});
+  t.notes = j.value("notes", std::vector<FactsError>{});
 }
 
 } // namespace coldstart

@@ -87,9 +87,9 @@ PY
     grep -q "bad.cpp:6:3: warning" out.txt || fail "findings of the part that parsed are not printed"
     ;;
   missing_header)
-    printf '#include <aws/nonexistent/Thing.h>\nint main() {}\n' >m.cpp
+    printf '#include <acme/nonexistent/Thing.h>\nint main() {}\n' >m.cpp
     run m.cpp -- -std=c++20; expect_rc 2
-    expect_error "m.cpp: does not compile: m.cpp:1:10: 'aws/nonexistent/Thing.h' file not found"
+    expect_error "m.cpp: does not compile: m.cpp:1:10: 'acme/nonexistent/Thing.h' file not found"
     ;;
   binary_junk)
     head -c 4096 /dev/urandom >junk.cpp
@@ -315,6 +315,91 @@ for i in range(40000):
     expect_error "slow.cpp: the analyser timed out after 3 s on it"
     run --no-cache --timeout=3 small.c slow.cpp -- -std=c++20; expect_rc 2
     expect_error "slow.cpp: the analyser timed out after 3 s on it"
+    ;;
+  fallback_headers)
+    # No -I to the stubs: the built-in declarations stand in, and the findings are the same.
+    handler_src >h.cpp
+    run --no-cache --format=json h.cpp -- -std=c++20 $INC; expect_rc 1; cp out.txt with.json
+    run --no-cache --format=json h.cpp -- -std=c++20; expect_rc 1
+    cmp -s out.txt with.json || fail "findings differ without the stub headers"
+    grep -q "coldstart-lint: note: h.cpp: analysed with built-in declarations for headers that are not installed (aws/core/Aws.h" err.txt || fail "no fallback note"
+    [ "$(grep -c 'note:' err.txt)" = 1 ] || fail "more than one note for one file"
+    run --no-cache --no-fallback-headers h.cpp -- -std=c++20; expect_rc 2
+    expect_error "h.cpp: does not compile: h.cpp:1:10: 'aws/core/Aws.h' file not found"
+    ;;
+  fallback_unknown_service)
+    cat >rds.cpp <<'SRC'
+#include <aws/core/Aws.h>
+#include <aws/lambda-runtime/runtime.h>
+#include <aws/rds/RDSClient.h>
+#include <aws/rds/model/DescribeDBInstancesRequest.h>
+using namespace aws::lambda_runtime;
+static invocation_response handler(invocation_request const&) {
+  Aws::RDS::RDSClient rds;
+  Aws::RDS::Model::DescribeDBInstancesRequest req;
+  auto outcome = rds.DescribeDBInstances(req);
+  return invocation_response::success("ok", "text/plain");
+}
+int main() { run_handler(handler); }
+SRC
+    run --no-cache rds.cpp -- -std=c++20; expect_rc 1; expect_no_signal
+    grep -q "^rds.cpp:7:3: warning: 'Aws::RDS::RDSClient' is constructed on every invocation" out.txt || fail "client not recovered by name"
+    grep -q "note: rds.cpp: analysed with built-in declarations for headers that are not installed (aws/core/Aws.h, aws/lambda-runtime/runtime.h, aws/rds/RDSClient.h" err.txt || fail "no note"
+    ;;
+  huge_file)
+    python3 - <<'PY'
+out, size, i = ['#include <string>'], 0, 0
+while size < 10 * 1024 * 1024:
+    line = 'static int f%d(int x) { std::string s = "value %d"; return x + (int)s.size() + %d; }' % (i, i, i)
+    out.append(line)
+    size += len(line) + 1
+    i += 1
+out.append('int main() { return f0(1); }')
+open('big.cpp', 'w').write('\n'.join(out) + '\n')
+PY
+    [ "$(stat -c %s big.cpp)" -ge 10000000 ] || fail "generator made a small file"
+    run --no-cache big.cpp -- -std=c++20; expect_no_signal
+    [ "$(rc)" = 0 ] || fail "exit $(rc) on a large clean file"
+    ;;
+  deep_nesting)
+    python3 -c "
+depth = 5000
+expr = '1'
+for i in range(depth): expr = 'g(' + expr + ')'
+paren = '(' * depth + '1' + ')' * depth
+open('deep.cpp', 'w').write('int g(int x) { return x + 1; }\nint calls = ' + expr + ';\nint parens = ' + paren + ';\nint main() { return calls + parens; }\n')
+"
+    run --no-cache deep.cpp -- -std=c++20 -fbracket-depth=20000; expect_no_signal
+    [ "$(rc)" = 0 ] || fail "exit $(rc) on deep but valid nesting"
+    run --no-cache deep.cpp -- -std=c++20; expect_rc 2; expect_no_signal
+    expect_error "deep.cpp: does not compile: deep.cpp:"
+    [ "$(grep -c error: err.txt)" = 1 ] || fail "not a single error line"
+    ;;
+  invalid_utf8)
+    printf '#include <cstdio>\n// caf\xe9 \xff\xfe comment\nFILE *g_log = std::fopen("/tmp/\xff\xfe.log", "a");\nconst char *g_name = "\xc3\x28 bad";\nint main() { return g_log == nullptr; }\n' >u.cpp
+    run --no-cache --format=json u.cpp -- -std=c++20; expect_rc 1; expect_no_signal
+    python3 -c "import json; d = json.load(open('out.txt')); assert d['findings'][0]['check'] == 'coldstart-heavy-static-init', d" || fail "JSON not valid"
+    run --no-cache u.cpp -- -std=c++20; expect_rc 1
+    grep -q "^u.cpp:3:7: warning: dynamic initialisation of 'g_log'" out.txt || fail "text output"
+    ;;
+  never_executes)
+    mkdir b
+    handler_src >h.cpp
+    echo "[{\"directory\": \"$WORK\", \"file\": \"$WORK/h.cpp\", \"command\": \"sh -c 'touch $WORK/pwned1' ; touch $WORK/pwned2 && clang++ -std=c++20 $INC -c h.cpp\"}]" >b/compile_commands.json
+    run --no-cache -p b h.cpp; expect_no_signal
+    [ ! -e pwned1 ] && [ ! -e pwned2 ] || fail "something named in compile_commands.json was executed"
+    printf 'Checks: "$(touch pwned3)"\n' >.coldstart-lint.yaml
+    run --no-cache h.cpp -- -std=c++20 $INC; expect_rc 2
+    [ ! -e pwned3 ] || fail "something named in the config was executed"
+    ;;
+  fix_only_analysed_files)
+    mkdir inc
+    printf '#pragma once\n#include <httplib.h>\ninline int ping() {\n  httplib::Client cli("http://localhost:8080");\n  return cli.Get("/ping") ? 1 : 0;\n}\n' >inc/ping.h
+    { echo '#include "ping.h"'; handler_src | sed 's/Aws::S3::S3Client s3;/ping();/'; } >h.cpp
+    cp inc/ping.h ping.orig
+    run --no-cache --fix h.cpp -- -std=c++20 $INC -Iinc; expect_rc 1
+    cmp -s inc/ping.h ping.orig || fail "a header that was not analysed was changed"
+    grep -q "note: inc/ping.h: not fixed: it is not one of the analysed files" err.txt || fail "no note about the unfixed header"
     ;;
   *)
     echo "unknown case $CASE"; exit 2 ;;

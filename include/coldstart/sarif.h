@@ -1,0 +1,229 @@
+// SARIF 2.1.0 (--format=sarif) and GitHub workflow commands (--format=github).
+//
+// SARIF: rules with descriptions and help (the check's page), results with
+// repo-relative URIs (uriBaseId SRCROOT, the enclosing git work tree or the working
+// directory), related locations for the handler and each step of the call path,
+// partial fingerprints that survive unrelated edits (no line numbers in them), and
+// fixes as byte-offset replacements. Columns are UTF-16 code units, SARIF's default.
+#pragma once
+
+#include "coldstart/check.h"
+#include "coldstart/emit.h"
+#include "coldstart/hash.h"
+#include "coldstart/lsp.h"
+#include "coldstart/source.h"
+
+#include <filesystem>
+#include <map>
+#include <ostream>
+#include <string>
+
+namespace coldstart {
+
+inline constexpr const char *kInformationUri = "https://github.com/coldstart-lint/coldstart-lint";
+
+/// The root that SARIF URIs are relative to: the git work tree around the working
+/// directory, else the working directory itself.
+inline std::string sarifRoot() {
+  std::error_code ec;
+  std::filesystem::path cwd = std::filesystem::current_path(ec);
+  for (std::filesystem::path p = cwd; !p.empty(); p = p.parent_path()) {
+    if (std::filesystem::exists(p / ".git", ec)) return p.string();
+    if (p == p.root_path()) break;
+  }
+  return cwd.string();
+}
+
+/// Percent-encodes a path for a URI (RFC 3986 unreserved characters and '/' kept).
+inline std::string uriPath(const std::string &path) {
+  std::string out;
+  for (unsigned char c : path) {
+    if (std::isalnum(c) || c == '/' || c == '-' || c == '_' || c == '.' || c == '~') out += static_cast<char>(c);
+    else {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+class SarifEmitter {
+public:
+  SarifEmitter(SourceCache &sources, std::string version) : src_(sources), version_(std::move(version)) {
+    root_ = sarifRoot();
+  }
+
+  nlohmann::ordered_json document(const std::vector<Finding> &findings, const RunErrors &errors,
+                                  const std::vector<const Check *> &checks) {
+    using nlohmann::ordered_json;
+    ordered_json rules = ordered_json::array();
+    std::map<std::string, size_t> ruleIndex;
+    for (const Check *c : checks) {
+      ruleIndex[std::string(c->id())] = rules.size();
+      std::string doc(c->doc());
+      rules.push_back(ordered_json{
+          {"id", c->id()},
+          {"name", ruleName(c->id())},
+          {"shortDescription", {{"text", c->summary()}}},
+          {"fullDescription", {{"text", firstParagraph(doc)}}},
+          {"help", {{"text", doc}, {"markdown", doc}}},
+          {"helpUri", std::string(kInformationUri) + "/blob/main/checks/" + docFile(c->id())},
+          {"defaultConfiguration", {{"level", "warning"}}},
+          {"properties", {{"tags", {"performance", "aws-lambda"}}}}});
+    }
+    ordered_json results = ordered_json::array();
+    std::map<std::string, unsigned> occurrences; // identical fingerprints in one file are numbered
+    for (const Finding &f : findings) {
+      ordered_json r;
+      r["ruleId"] = f.check;
+      if (auto it = ruleIndex.find(f.check); it != ruleIndex.end()) r["ruleIndex"] = it->second;
+      r["level"] = f.severity == "error" ? "error" : "warning";
+      r["message"] = {{"text", f.message}};
+      r["locations"] = ordered_json::array({location(f.loc)});
+      ordered_json related = ordered_json::array();
+      int id = 1;
+      for (const Note &n : explanationNotes(f)) {
+        ordered_json l = location(n.loc);
+        l["id"] = id++;
+        l["message"] = {{"text", n.message}};
+        related.push_back(l);
+      }
+      if (!related.empty()) r["relatedLocations"] = related;
+      std::string base = fingerprintBase(f);
+      unsigned n = ++occurrences[base];
+      r["partialFingerprints"] = {{"coldstartFindingHash/v1", hashText(base + "#" + std::to_string(n))}};
+      ordered_json fixes = ordered_json::array();
+      for (const Fix &fix : f.fixes) {
+        std::map<std::string, ordered_json> byFile;
+        for (const Replacement &rep : fix.replacements) {
+          ordered_json &change = byFile[rep.file];
+          if (change.is_null()) change = {{"artifactLocation", artifact(rep.file)}, {"replacements", ordered_json::array()}};
+          change["replacements"].push_back(
+              {{"deletedRegion", {{"byteOffset", rep.offset}, {"byteLength", rep.length}}},
+               {"insertedContent", {{"text", rep.text}}}});
+        }
+        ordered_json changes = ordered_json::array();
+        for (auto &[file, c] : byFile) changes.push_back(c);
+        fixes.push_back({{"description", {{"text", fix.description}}}, {"artifactChanges", changes}});
+      }
+      if (!fixes.empty()) r["fixes"] = fixes;
+      results.push_back(r);
+    }
+    ordered_json notifications = ordered_json::array();
+    for (const auto &e : errors.list)
+      notifications.push_back({{"level", "error"}, {"message", {{"text", e.message}}}});
+    ordered_json run;
+    run["tool"] = {{"driver",
+                    {{"name", kToolName},
+                     {"version", version_},
+                     {"semanticVersion", version_},
+                     {"informationUri", kInformationUri},
+                     {"rules", rules}}}};
+    run["originalUriBaseIds"] = {{"SRCROOT", {{"uri", "file://" + uriPath(root_ + "/")}}}};
+    run["invocations"] = ordered_json::array(
+        {{{"executionSuccessful", errors.empty()}, {"toolExecutionNotifications", notifications}}});
+    run["columnKind"] = "utf16CodeUnits";
+    run["results"] = results;
+    ordered_json doc;
+    doc["$schema"] = "https://json.schemastore.org/sarif-2.1.0.json";
+    doc["version"] = "2.1.0";
+    doc["runs"] = ordered_json::array({run});
+    return doc;
+  }
+
+private:
+  nlohmann::ordered_json artifact(const std::string &file) const {
+    std::string rel = relative(file);
+    if (rel.empty()) return {{"uri", "file://" + uriPath(file)}};
+    return {{"uri", uriPath(rel)}, {"uriBaseId", "SRCROOT"}};
+  }
+
+  std::string relative(const std::string &file) const {
+    std::string prefix = root_ + "/";
+    return file.rfind(prefix, 0) == 0 ? file.substr(prefix.size()) : std::string();
+  }
+
+  nlohmann::ordered_json location(const Loc &l) {
+    std::string_view line = src_.line(l.file, l.line);
+    nlohmann::ordered_json region = {{"startLine", l.line}, {"startColumn", utf16Column(line, l.col) + 1}};
+    if (!line.empty()) region["snippet"] = {{"text", std::string(line)}};
+    return {{"physicalLocation", {{"artifactLocation", artifact(l.file)}, {"region", region}}}};
+  }
+
+  /// What identifies a finding across unrelated edits: the check, the file, what is
+  /// flagged and the text of its line (not its number).
+  std::string fingerprintBase(const Finding &f) {
+    std::string line(src_.line(f.loc.file, f.loc.line));
+    std::string squeezed;
+    for (char c : line)
+      if (!std::isspace(static_cast<unsigned char>(c))) squeezed += c;
+    return f.check + "|" + relative(f.loc.file) + "|" + f.message + "|" + squeezed;
+  }
+
+  static std::string ruleName(std::string_view id) { // coldstart-client-per-invocation -> ClientPerInvocation
+    std::string out;
+    bool up = true;
+    for (char c : id.substr(id.find('-') + 1)) {
+      if (c == '-') up = true;
+      else {
+        out += up ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
+        up = false;
+      }
+    }
+    return out;
+  }
+
+  static std::string docFile(std::string_view id) { // coldstart-blocking-call -> blocking_call.md
+    std::string out(id.substr(id.find('-') + 1));
+    for (char &c : out)
+      if (c == '-') c = '_';
+    return out + ".md";
+  }
+
+  static std::string firstParagraph(const std::string &doc) {
+    size_t start = doc.find("\n\n");
+    if (start == std::string::npos) return doc;
+    start += 2;
+    size_t end = doc.find("\n\n", start);
+    std::string p = doc.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    for (char &c : p)
+      if (c == '\n') c = ' ';
+    return p;
+  }
+
+  SourceCache &src_;
+  std::string version_;
+  std::string root_;
+};
+
+/// GitHub Actions workflow commands: one `::warning` / `::error` line per finding,
+/// shown as annotations on the pull request.
+inline void emitGithub(std::ostream &out, const std::vector<Finding> &findings) {
+  auto escapeData = [](const std::string &s) {
+    std::string o;
+    for (char c : s) {
+      if (c == '%') o += "%25";
+      else if (c == '\r') o += "%0D";
+      else if (c == '\n') o += "%0A";
+      else o += c;
+    }
+    return o;
+  };
+  auto escapeProperty = [&](const std::string &s) {
+    std::string o;
+    for (char c : escapeData(s)) {
+      if (c == ':') o += "%3A";
+      else if (c == ',') o += "%2C";
+      else o += c;
+    }
+    return o;
+  };
+  for (const Finding &f : findings) {
+    out << "::" << (f.severity == "error" ? "error" : "warning") << " file=" << escapeProperty(displayPath(f.loc.file))
+        << ",line=" << f.loc.line << ",col=" << f.loc.col << ",title=" << escapeProperty(f.check) << "::"
+        << escapeData(f.message) << "\n";
+  }
+}
+
+} // namespace coldstart

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# SARIF output validated by Microsoft's SARIF validator (npm @microsoft/sarif-multitool,
+# installed by setup.sh under build/npm): zero errors, zero warnings.
+set -uo pipefail
+TOOL=$1; SRC=$2; NPM=$3
+MT=$NPM/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool
+[ -e "$MT" ] || { echo "SKIP: sarif-multitool not installed (setup.sh installs it)"; exit 77; }
+chmod u+x "$MT" 2>/dev/null # npm 11 does not run its install script
+WORK=$(mktemp -d); trap 'rm -rf "$WORK"' EXIT
+export XDG_CACHE_HOME="$WORK/cache"
+cd "$SRC"
+"$TOOL" --format=sarif fixtures/examples/bad_handler.cpp -- -std=c++20 -Ifixtures/include >"$WORK/out.sarif" 2>/dev/null
+[ $? = 1 ] || { echo "FAIL: expected findings"; exit 1; }
+python3 - "$WORK/out.sarif" <<'PY' || exit 1
+import json, sys
+d = json.load(open(sys.argv[1]))
+run = d["runs"][0]
+rules = {r["id"] for r in run["tool"]["driver"]["rules"]}
+assert {"coldstart-client-per-invocation", "coldstart-blocking-call", "coldstart-connection-reuse",
+        "coldstart-heavy-static-init"} <= rules, rules
+res = run["results"]
+assert len(res) == 6, len(res)
+loc = res[1]["locations"][0]["physicalLocation"]
+assert loc["artifactLocation"] == {"uri": "fixtures/examples/bad_handler.cpp", "uriBaseId": "SRCROOT"}, loc
+assert all("partialFingerprints" in r for r in res)
+assert any("fixes" in r for r in res) and any("relatedLocations" in r for r in res)
+PY
+# Fingerprints survive an unrelated edit that moves every line down.
+{ echo "// an unrelated comment"; echo "// and another"; cat fixtures/examples/bad_handler.cpp; } >"$WORK/moved.cpp"
+cp fixtures/examples/bad_handler.cpp "$WORK/orig.cpp"
+(cd "$WORK" && "$TOOL" --format=sarif orig.cpp -- -std=c++20 -I"$SRC/fixtures/include" >a.sarif 2>/dev/null;
+ cp moved.cpp orig.cpp && "$TOOL" --format=sarif orig.cpp -- -std=c++20 -I"$SRC/fixtures/include" >b.sarif 2>/dev/null)
+python3 - "$WORK/a.sarif" "$WORK/b.sarif" <<'PY' || exit 1
+import json, sys
+fp = lambda p: sorted(r["partialFingerprints"]["coldstartFindingHash/v1"] for r in json.load(open(p))["runs"][0]["results"])
+a, b = fp(sys.argv[1]), fp(sys.argv[2])
+assert a == b, "fingerprints changed when lines moved"
+PY
+"$MT" validate "$WORK/out.sarif" -o "$WORK/validation.sarif" --log ForceOverwrite >"$WORK/validate.log" 2>&1
+python3 - "$WORK/validation.sarif" <<'PY' || { cat "$WORK/validate.log"; exit 1; }
+import json, sys
+d = json.load(open(sys.argv[1]))
+results = [r for run in d["runs"] for r in run.get("results", [])]
+bad = [r for r in results if r.get("level", "warning") in ("error", "warning")]
+for r in bad:
+    print(r.get("level"), r.get("ruleId"), r["message"].get("text", r["message"]))
+assert not bad, f"{len(bad)} validation errors/warnings"
+print(f"ok: SARIF valid ({len(results)} notes)")
+PY
