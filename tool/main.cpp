@@ -49,6 +49,8 @@ INPUT:
 CHECKS AND CONFIG:
   --checks=<globs>         Select checks, clang-tidy syntax: 'coldstart-*,-coldstart-blocking-call'
   --config=<file>          Use this config instead of the .coldstart-lint.yaml found above each file
+  --warnings-as-errors=<globs>
+                           Report findings of these checks as errors (severity "error")
   --list-checks            List the enabled checks and exit
   --explain=<check>        Print a check's documentation and exit
 
@@ -132,6 +134,7 @@ int parseArgs(int argc, char **argv, CliOptions &o) {
                                                "no-cache", "no-skip-bodies", "no-isolation", "parse-only",
                                                "no-fallback-headers"};
   const std::vector<std::string_view> valued = {"p", "checks", "config", "format", "export-fixes", "explain", "j",
+                                                "warnings-as-errors",
                                                 "cache-dir", "shard", "facts-out", "timeout", "max-memory"};
   for (int i = first; i < argc; ++i) {
     std::string_view arg = argv[i];
@@ -180,6 +183,7 @@ int parseArgs(int argc, char **argv, CliOptions &o) {
     unsigned long n = 0;
     if (name == "p") o.driver.buildPath = *value;
     else if (name == "checks") o.driver.checks = *value;
+    else if (name == "warnings-as-errors") o.driver.warningsAsErrors = *value;
     else if (name == "config") o.driver.configPath = *value;
     else if (name == "format") o.format = *value;
     else if (name == "export-fixes") o.exportFixes = *value;
@@ -363,6 +367,7 @@ int main(int argc, char **argv) {
       std::cout << "    " << c->id() << "\n        " << c->summary() << "\n";
     return 0;
   }
+  if (o.fix && o.linkMode) return usageError("--fix needs the sources: run it without 'link'");
   if (!o.linkMode && o.driver.files.empty() && !o.driver.buildPath)
     return usageError("no input files (name files, or give -p <build-path> to analyse a whole project)");
 
@@ -414,10 +419,24 @@ int main(int argc, char **argv) {
     if (o.exportFixes && !exportFixesYaml(*o.exportFixes, result.findings, fixError))
       result.errors.add(*o.exportFixes, fixError);
     if (o.fix) {
+      std::vector<std::string> analysed;
+      for (const TUFacts &tu : result.facts) analysed.push_back(tu.mainFile);
+      FixOutcome fixes = applyFixesInPlace(result.findings, analysed, driver.sources());
+      if (!fixes.fixed.empty()) {
+        // Re-analyse the fixed files: what is printed is what remains.
+        for (const std::string &f : fixes.fixed) driver.forgetBuffer(f);
+        RunResult again = driver.run();
+        again.notes.insert(again.notes.begin(), "applied " + std::to_string(fixes.replacements) +
+                                                    (fixes.replacements == 1 ? " fix" : " fixes") + " in " +
+                                                    std::to_string(fixes.fixed.size()) +
+                                                    (fixes.fixed.size() == 1 ? " file" : " files") +
+                                                    "; the findings below remain");
+        for (const auto &e : result.errors.list) again.errors.add(e.file, e.message);
+        result = std::move(again);
+      }
       // Fixes outside the analysed files are not applied: a note, not a failure.
-      for (const std::string &msg : applyFixesInPlace(result.findings, o.driver.files, driver.sources()))
-        (msg.find("not one of the analysed files") != std::string::npos ? result.notes.push_back(msg)
-                                                                       : result.errors.add("", msg));
+      for (const std::string &msg : fixes.notAllowed) result.notes.push_back(msg);
+      for (const std::string &msg : fixes.errors) result.errors.add("", msg);
     }
   }
 

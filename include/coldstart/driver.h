@@ -56,6 +56,7 @@ struct DriverOptions {
   bool haveCompilerArgs = false;        ///< `--` was given
   std::vector<std::string> compilerArgs;
   std::optional<std::string> checks; ///< --checks
+  std::optional<std::string> warningsAsErrors; ///< --warnings-as-errors
   std::optional<std::string> configPath;
   std::string resourceDir;
   bool skipSystemBodies = true; ///< --no-skip-bodies turns it off (to compare)
@@ -374,6 +375,7 @@ public:
       bool enabled = false;
       for (const Check *c : enabledChecks(f.loc.file)) enabled = enabled || c->id() == f.check;
       if (!enabled) continue;
+      if (opts_.warningsAsErrors && GlobList(*opts_.warningsAsErrors).contains(f.check)) f.severity = "error";
       if (const Config *c = configFor(f.loc.file)) {
         if (auto it = c->severity.find(f.check); it != c->severity.end()) f.severity = it->second;
         if (c->warningsAsErrors && GlobList(*c->warningsAsErrors).contains(f.check)) f.severity = "error";

@@ -65,12 +65,20 @@ inline bool exportFixesYaml(const std::string &path, const std::vector<Finding> 
   return true;
 }
 
+struct FixOutcome {
+  std::vector<std::string> errors;     ///< files that could not be fixed, and why
+  std::vector<std::string> notAllowed; ///< files with fixes that were not analysed (left alone)
+  std::vector<std::string> fixed;      ///< files written
+  size_t replacements = 0;
+};
+
 /// Applies every fix to the files it edits, all-or-nothing per file, each written
 /// atomically (temporary file + rename). Only files in `allowed` (the analysed files)
-/// are ever written. Returns error messages.
-inline std::vector<std::string> applyFixesInPlace(const std::vector<Finding> &findings,
-                                                  const std::vector<std::string> &allowed, SourceCache &sources) {
-  std::vector<std::string> errors;
+/// are ever written.
+inline FixOutcome applyFixesInPlace(const std::vector<Finding> &findings, const std::vector<std::string> &allowed,
+                                    SourceCache &sources) {
+  FixOutcome outcome;
+  std::vector<std::string> &errors = outcome.errors;
   std::set<std::string> allowedAbs;
   for (const std::string &a : allowed) {
     llvm::SmallString<256> p(a);
@@ -84,7 +92,7 @@ inline std::vector<std::string> applyFixesInPlace(const std::vector<Finding> &fi
       for (const Replacement &r : fix.replacements) byFile[r.file].push_back(r);
   for (auto &[file, reps] : byFile) {
     if (!allowedAbs.count(file)) {
-      errors.push_back(displayPath(file) + ": not fixed: it is not one of the analysed files");
+      outcome.notAllowed.push_back(displayPath(file) + ": not fixed: it is not one of the analysed files");
       continue;
     }
     const std::string *text = sources.get(file);
@@ -128,8 +136,10 @@ inline std::vector<std::string> applyFixesInPlace(const std::vector<Finding> &fi
       continue;
     }
     sources.overlay(file, out);
+    outcome.fixed.push_back(file);
+    outcome.replacements += reps.size();
   }
-  return errors;
+  return outcome;
 }
 
 } // namespace coldstart
