@@ -308,6 +308,9 @@ int main(int argc, char **argv) {
   CliOptions o;
   o.driver.isolation.jobs = std::max(1u, std::thread::hardware_concurrency());
   o.driver.isolation.memoryLimitMB = 4096;
+#if defined(__SANITIZE_ADDRESS__)
+  o.driver.isolation.memoryLimitMB = 0; // ASan reserves terabytes of address space for its shadow
+#endif
   if (int rc = parseArgs(argc, argv, o); rc >= 0) return rc;
   if (o.help) {
     std::cout << kUsage;

@@ -403,6 +403,28 @@ open('deep.cpp', 'w').write('int g(int x) { return x + 1; }\nint calls = ' + exp
     cmp -s inc/ping.h ping.orig || fail "a header that was not analysed was changed"
     grep -q "note: inc/ping.h: not fixed: it is not one of the analysed files" err.txt || fail "no note about the unfixed header"
     ;;
+  github_format)
+    handler_src >h.cpp
+    run --format=github h.cpp -- -std=c++20 $INC; expect_rc 1
+    grep -q "^::warning file=h.cpp,line=6,col=3,title=coldstart-client-per-invocation::'Aws::S3::S3Client' is constructed on every invocation" out.txt || fail "annotation"
+    [ "$(wc -l <out.txt)" = 1 ] || fail "one line per finding"
+    ;;
+  header_filter)
+    mkdir -p src/vendor
+    printf '#pragma once\n#include <aws/s3/S3Client.h>\ninline void vendored() { Aws::S3::S3Client c; }\n' >src/vendor/v.h
+    printf '#pragma once\n#include <aws/s3/S3Client.h>\ninline void ours() { Aws::S3::S3Client c; }\n' >src/ours.h
+    { echo '#include "vendor/v.h"'; echo '#include "ours.h"'; handler_src | sed 's/Aws::S3::S3Client s3;/vendored(); ours();/'; } >src/h.cpp
+    run --no-cache src/h.cpp -- -std=c++20 $INC; expect_rc 1
+    grep -q "src/vendor/v.h:3:26: warning" out.txt || fail "header finding missing without a filter"
+    cat >src/.coldstart-lint.yaml <<'YAML'
+HeaderFilterRegex: '.*/src/[^/]*\.h$'
+YAML
+    run --no-cache src/h.cpp -- -std=c++20 $INC; expect_rc 1
+    grep -q "src/vendor/v.h" out.txt && fail "HeaderFilterRegex did not filter the vendored header"
+    grep -q "src/ours.h:3:22: warning" out.txt || fail "HeaderFilterRegex filtered a matching header"
+    printf 'HeaderFilterRegex: "("\n' >src/.coldstart-lint.yaml
+    run --no-cache src/h.cpp -- -std=c++20 $INC; expect_rc 2; expect_error "HeaderFilterRegex is not a valid regular expression"
+    ;;
   *)
     echo "unknown case $CASE"; exit 2 ;;
 esac
