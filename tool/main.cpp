@@ -245,24 +245,9 @@ bool writeFactsFile(const std::string &path, const std::vector<TUFacts> &facts, 
   doc["tool"] = {{"name", kToolName}, {"version", kVersion}};
   doc["root"] = std::filesystem::current_path(ec).string();
   doc["facts"] = facts;
-  std::string tmp = path + ".tmp-coldstart";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) {
-      error = path + ": cannot write facts: " + std::strerror(errno);
-      return false;
-    }
-    out << doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); // source text may hold invalid UTF-8
-    out.close();
-    if (!out) {
-      std::remove(tmp.c_str());
-      error = path + ": cannot write facts";
-      return false;
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    error = path + ": cannot write facts: " + std::strerror(errno);
-    std::remove(tmp.c_str());
+  std::string why;
+  if (!writeFileAtomically(path, doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), why)) {
+    error = path + ": cannot write facts: " + why; // source text may hold invalid UTF-8: replaced above
     return false;
   }
   return true;

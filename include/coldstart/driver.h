@@ -717,18 +717,9 @@ private:
     std::filesystem::path path = cachePath(key);
     std::filesystem::create_directories(path.parent_path(), ec);
     if (ec) return; // no cache rather than no result
-    std::string tmp = path.string() + ".tmp" + std::to_string(getpid());
-    {
-      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-      if (!out) return;
-      out << nlohmann::json(tu).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-      if (!out) {
-        out.close();
-        std::remove(tmp.c_str());
-        return;
-      }
-    }
-    if (std::rename(tmp.c_str(), path.c_str()) != 0) std::remove(tmp.c_str());
+    std::string why;
+    writeFileAtomically(path.string(), nlohmann::json(tu).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                        why); // a cache that cannot be written is no cache, not an error
   }
 
   DriverOptions opts_;

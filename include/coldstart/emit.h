@@ -127,12 +127,33 @@ private:
   bool color_;
 };
 
+/// The start of every JSON document we print: {"version": 1, "tool": {...}}.
+inline nlohmann::ordered_json jsonDocument(const std::string &version) {
+  nlohmann::ordered_json doc;
+  doc["version"] = 1;
+  doc["tool"] = nlohmann::ordered_json{{"name", kToolName}, {"version", version}};
+  return doc;
+}
+
+inline nlohmann::ordered_json jsonErrors(const RunErrors &errors) {
+  nlohmann::ordered_json errs = nlohmann::ordered_json::array();
+  for (const auto &e : errors.list)
+    errs.push_back(nlohmann::ordered_json{{"file", displayPath(e.file)}, {"message", e.message}});
+  return errs;
+}
+
+inline nlohmann::ordered_json jsonPath(const std::vector<PathStep> &steps) {
+  nlohmann::ordered_json path = nlohmann::ordered_json::array();
+  for (const PathStep &s : steps)
+    path.push_back(nlohmann::ordered_json{
+        {"function", s.function}, {"file", displayPath(s.loc.file)}, {"line", s.loc.line}, {"column", s.loc.col}});
+  return path;
+}
+
 inline nlohmann::ordered_json findingsToJson(const std::vector<Finding> &findings, const RunErrors &errors,
                                              const std::string &version) {
   using nlohmann::ordered_json;
-  ordered_json doc;
-  doc["version"] = 1;
-  doc["tool"] = ordered_json{{"name", kToolName}, {"version", version}};
+  ordered_json doc = jsonDocument(version);
   ordered_json list = ordered_json::array();
   for (const Finding &f : findings) {
     ordered_json j;
@@ -148,11 +169,7 @@ inline nlohmann::ordered_json findingsToJson(const std::vector<Finding> &finding
                                   {"line", f.handler.definition.line}};
     else
       j["handler"] = nullptr;
-    ordered_json path = ordered_json::array();
-    for (const PathStep &s : f.path)
-      path.push_back(ordered_json{
-          {"function", s.function}, {"file", displayPath(s.loc.file)}, {"line", s.loc.line}, {"column", s.loc.col}});
-    j["path"] = path;
+    j["path"] = jsonPath(f.path);
     ordered_json fixes = ordered_json::array();
     for (const Fix &fix : f.fixes)
       for (const Replacement &r : fix.replacements)
@@ -166,9 +183,7 @@ inline nlohmann::ordered_json findingsToJson(const std::vector<Finding> &finding
     list.push_back(j);
   }
   doc["findings"] = list;
-  ordered_json errs = ordered_json::array();
-  for (const auto &e : errors.list) errs.push_back(ordered_json{{"file", displayPath(e.file)}, {"message", e.message}});
-  doc["errors"] = errs;
+  doc["errors"] = jsonErrors(errors);
   return doc;
 }
 
@@ -202,15 +217,9 @@ inline void printInitReportText(std::ostream &out, const std::vector<StaticInit>
 inline nlohmann::ordered_json initReportToJson(const std::vector<StaticInit> &inits, const RunErrors &errors,
                                                const std::string &version) {
   using nlohmann::ordered_json;
-  ordered_json doc;
-  doc["version"] = 1;
-  doc["tool"] = ordered_json{{"name", kToolName}, {"version", version}};
+  ordered_json doc = jsonDocument(version);
   ordered_json list = ordered_json::array();
   for (const StaticInit &si : inits) {
-    ordered_json path = ordered_json::array();
-    for (const PathStep &s : si.path)
-      path.push_back(ordered_json{
-          {"function", s.function}, {"file", displayPath(s.loc.file)}, {"line", s.loc.line}, {"column", s.loc.col}});
     list.push_back(ordered_json{{"variable", si.variable},
                                 {"type", si.type},
                                 {"file", displayPath(si.node->loc.file)},
@@ -219,12 +228,10 @@ inline nlohmann::ordered_json initReportToJson(const std::vector<StaticInit> &in
                                 {"cost", si.sdkObject.empty() ? initCostName(si.cost) : "sdk-lifetime"},
                                 {"reason", si.reason},
                                 {"sdkObject", si.sdkObject.empty() ? ordered_json(nullptr) : ordered_json(si.sdkObject)},
-                                {"path", path}});
+                                {"path", jsonPath(si.path)}});
   }
   doc["initializers"] = list;
-  ordered_json errs = ordered_json::array();
-  for (const auto &e : errors.list) errs.push_back(ordered_json{{"file", displayPath(e.file)}, {"message", e.message}});
-  doc["errors"] = errs;
+  doc["errors"] = jsonErrors(errors);
   return doc;
 }
 

@@ -637,7 +637,6 @@ private:
     if (!frame()) return base();
     const FunctionDecl *FD = CE->getDirectCallee();
     if (auto *callee = dyn_cast<DeclRefExpr>(CE->getCallee()->IgnoreParenImpCasts())) calleeRefs_.insert(callee);
-    if (auto *ME = dyn_cast<MemberExpr>(CE->getCallee()->IgnoreParenImpCasts())) (void)ME;
     noteMemberFlow(CE);
     if (FD) callsTo_[patternOf(FD)].push_back(CE);
     // snprintf(url, n, "http://%s/2018-06-01/runtime/invocation/next", api): the
@@ -903,8 +902,7 @@ private:
         return false;
       }
     }
-    if (isa<LambdaExpr>(S)) {
-      auto *LE = cast<LambdaExpr>(S);
+    if (auto *LE = dyn_cast<LambdaExpr>(S)) {
       for (const Expr *init : LE->capture_inits())
         if (init && !readsOnlyInvariantValues(init)) return false;
       return true;
@@ -1838,9 +1836,7 @@ private:
           std::function<void(const Stmt *)> walk = [&](const Stmt *S) {
             if (!S) return;
             if (auto *R = dyn_cast<ReturnStmt>(S)) resolveCallables(R->getRetValue(), out, seen, depth + 1, via);
-            if (isa<LambdaExpr>(S)) {
-              if (auto *LE = cast<LambdaExpr>(S); LE != nullptr) return; // returns inside lambdas are theirs
-            }
+            if (isa<LambdaExpr>(S)) return; // returns inside lambdas are theirs
             for (const Stmt *c : S->children()) walk(c);
           };
           walk(def->getBody());

@@ -42,24 +42,9 @@ inline bool exportFixesYaml(const std::string &path, const std::vector<Finding> 
     llvm::yaml::Output yaml(os);
     yaml << tu;
   }
-  std::string tmp = path + ".tmp-coldstart";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) {
-      error = path + ": cannot write fixes: " + std::strerror(errno);
-      return false;
-    }
-    out << text;
-    out.close();
-    if (!out) {
-      std::remove(tmp.c_str());
-      error = path + ": cannot write fixes";
-      return false;
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    error = path + ": cannot write fixes: " + std::strerror(errno);
-    std::remove(tmp.c_str());
+  std::string why;
+  if (!writeFileAtomically(path, text, why)) {
+    error = path + ": cannot write fixes: " + why;
     return false;
   }
   return true;
@@ -117,22 +102,9 @@ inline FixOutcome applyFixesInPlace(const std::vector<Finding> &findings, const 
     }
     std::string out = *text;
     for (auto it = reps.rbegin(); it != reps.rend(); ++it) out.replace(it->offset, it->length, it->text);
-    std::string tmp = file + ".tmp-coldstart";
-    {
-      std::ofstream o(tmp, std::ios::binary | std::ios::trunc);
-      o << out;
-      o.close();
-      if (!o) {
-        std::remove(tmp.c_str());
-        errors.push_back(displayPath(file) + ": not fixed: cannot write it");
-        continue;
-      }
-    }
-    std::error_code ec;
-    std::filesystem::permissions(tmp, std::filesystem::status(file, ec).permissions(), ec);
-    if (std::rename(tmp.c_str(), file.c_str()) != 0) {
-      std::remove(tmp.c_str());
-      errors.push_back(displayPath(file) + ": not fixed: cannot replace it");
+    std::string why;
+    if (!writeFileAtomically(file, out, why)) {
+      errors.push_back(displayPath(file) + ": not fixed: cannot write it: " + why);
       continue;
     }
     sources.overlay(file, out);

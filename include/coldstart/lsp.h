@@ -62,8 +62,9 @@ inline std::string uriToPath(const std::string &uri) {
   return out;
 }
 
-inline std::string pathToUri(const std::string &path) {
-  std::string out = "file://";
+/// Percent-encodes a path for a URI (RFC 3986 unreserved characters and '/' kept).
+inline std::string uriPath(const std::string &path) {
+  std::string out;
   for (unsigned char c : path) {
     if (std::isalnum(c) || c == '/' || c == '-' || c == '_' || c == '.' || c == '~') out += static_cast<char>(c);
     else {
@@ -74,6 +75,8 @@ inline std::string pathToUri(const std::string &path) {
   }
   return out;
 }
+
+inline std::string pathToUri(const std::string &path) { return "file://" + uriPath(path); }
 
 class LspServer {
 public:

@@ -34,20 +34,6 @@ inline std::string sarifRoot() {
   return cwd.string();
 }
 
-/// Percent-encodes a path for a URI (RFC 3986 unreserved characters and '/' kept).
-inline std::string uriPath(const std::string &path) {
-  std::string out;
-  for (unsigned char c : path) {
-    if (std::isalnum(c) || c == '/' || c == '-' || c == '_' || c == '.' || c == '~') out += static_cast<char>(c);
-    else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
-}
-
 class SarifEmitter {
 public:
   SarifEmitter(SourceCache &sources, std::string version) : src_(sources), version_(std::move(version)) {

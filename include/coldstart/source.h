@@ -2,14 +2,48 @@
 // an editor front end can supply unsaved buffers as overlays.
 #pragma once
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <optional>
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <unistd.h>
 
 namespace coldstart {
+
+/// Writes `content` to `path` all at once: a temporary file next to it, then a rename,
+/// so that readers never see a half-written file. The temporary is removed on failure.
+inline bool writeFileAtomically(const std::string &path, const std::string &content, std::string &error) {
+  std::string tmp = path + ".tmp-coldstart-" + std::to_string(::getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) {
+      error = std::strerror(errno);
+      return false;
+    }
+    out << content;
+    out.close();
+    if (!out) {
+      error = "write failed";
+      std::remove(tmp.c_str());
+      return false;
+    }
+  }
+  std::error_code ec;
+  if (std::filesystem::exists(path, ec)) // keep the permissions of a file being replaced
+    std::filesystem::permissions(tmp, std::filesystem::status(path, ec).permissions(), ec);
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    error = std::strerror(errno);
+    std::remove(tmp.c_str());
+    return false;
+  }
+  return true;
+}
 
 class SourceCache {
 public:
