@@ -316,13 +316,16 @@ public:
       forms_[CE] = {"new", E->getBeginLoc(), nullptr, nullptr};
       if (auto it = storeTargets_.find(E); it != storeTargets_.end()) storeTargets_[CE] = it->second;
     }
-    if (auto *RD = E->getAllocatedType()->getAsCXXRecordDecl()) addDestructorEdge(RD, E->getBeginLoc());
+    if (clang::QualType T = E->getAllocatedType(); !T.isNull())
+      if (auto *RD = T->getAsCXXRecordDecl()) addDestructorEdge(RD, E->getBeginLoc());
     return true;
   }
 
   bool VisitCXXDeleteExpr(clang::CXXDeleteExpr *E) {
     if (!frame()) return true;
-    if (auto *RD = E->getDestroyedType()->getAsCXXRecordDecl()) addDestructorEdge(RD, E->getBeginLoc());
+    clang::QualType T = E->getDestroyedType(); // null when the operand did not compile (found by fuzzing)
+    if (T.isNull()) return true;
+    if (auto *RD = T->getAsCXXRecordDecl()) addDestructorEdge(RD, E->getBeginLoc());
     return true;
   }
 
@@ -982,6 +985,7 @@ private:
 
   static bool refersTo(const clang::Expr *E, const clang::VarDecl *VD) {
     using namespace clang;
+    if (!E) return false;
     E = E->IgnoreParenImpCasts();
     while (true) {
       if (auto *U = dyn_cast<UnaryOperator>(E); U && (U->getOpcode() == UO_AddrOf || U->getOpcode() == UO_Deref))
@@ -1275,9 +1279,12 @@ private:
     using namespace clang;
     if (!arg || arg->isValueDependent()) return std::nullopt;
     auto *RD = dyn_cast_or_null<ClassTemplateSpecializationDecl>(arg->getType()->getAsCXXRecordDecl());
-    if (!RD || RD->getTemplateArgs().size() < 2) return std::nullopt;
+    if (!RD || RD->getTemplateArgs().size() < 2 || RD->getTemplateArgs()[1].getKind() != TemplateArgument::Type)
+      return std::nullopt;
     auto *ratio = dyn_cast_or_null<ClassTemplateSpecializationDecl>(RD->getTemplateArgs()[1].getAsType()->getAsCXXRecordDecl());
-    if (!ratio || ratio->getTemplateArgs().size() < 2) return std::nullopt;
+    if (!ratio || ratio->getTemplateArgs().size() < 2 || ratio->getTemplateArgs()[0].getKind() != TemplateArgument::Integral ||
+        ratio->getTemplateArgs()[1].getKind() != TemplateArgument::Integral)
+      return std::nullopt;
     double num = static_cast<double>(ratio->getTemplateArgs()[0].getAsIntegral().getExtValue());
     double den = static_cast<double>(ratio->getTemplateArgs()[1].getAsIntegral().getExtValue());
     Expr::EvalResult r;
@@ -1458,7 +1465,7 @@ private:
     std::function<void(const Stmt *)> walk = [&](const Stmt *S) {
       if (!S || found) return;
       if (auto *MC = dyn_cast<CXXMemberCallExpr>(S))
-        if (auto *DRE = dyn_cast<DeclRefExpr>(stripForFlow(MC->getImplicitObjectArgument())); DRE && DRE->getDecl() == P)
+        if (auto *DRE = dyn_cast_or_null<DeclRefExpr>(stripForFlow(MC->getImplicitObjectArgument())); DRE && DRE->getDecl() == P)
           found = invocationTypeIn(MC) == 1;
       for (const Stmt *c : S->children()) walk(c);
     };
@@ -1471,7 +1478,7 @@ private:
     const clang::CXXMethodDecl *M = MC->getMethodDecl();
     if (!M || !M->getIdentifier() || (M->getName() != "get" && M->getName() != "wait")) return;
     const clang::Expr *obj = stripForFlow(MC->getImplicitObjectArgument());
-    if (auto *inner = llvm::dyn_cast<clang::CallExpr>(obj)) waited_.insert(inner);
+    if (auto *inner = llvm::dyn_cast_or_null<clang::CallExpr>(obj)) waited_.insert(inner);
   }
 
   /// The future of `CE` is waited on before any other asynchronous work starts.

@@ -404,6 +404,21 @@ open('deep.cpp', 'w').write('int g(int x) { return x + 1; }\nint calls = ' + exp
     cmp -s inc/ping.h ping.orig || fail "a header that was not analysed was changed"
     grep -q "note: inc/ping.h: not fixed: it is not one of the analysed files" err.txt || fail "no note about the unfixed header"
     ;;
+  broken_operands)
+    # Found by fuzzing: operands that do not compile leave clang's AST with null types.
+    cat >broken.cpp <<'SRC'
+struct Conn { ~Conn(); };
+void handler_like() {
+  delete undeclared_thing;
+  auto *p = new UnknownType(1);
+  delete p;
+  Conn *c = new Conn;
+  delete c;
+}
+SRC
+    run --no-cache broken.cpp -- -std=c++20; expect_rc 2; expect_no_signal
+    expect_error "broken.cpp: does not compile: broken.cpp:3:10: use of undeclared identifier 'undeclared_thing'"
+    ;;
   github_format)
     handler_src >h.cpp
     run --format=github h.cpp -- -std=c++20 $INC; expect_rc 1

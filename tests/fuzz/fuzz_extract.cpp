@@ -40,7 +40,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   coldstart::TUFacts tu;
   coldstart::ExtractOptions opts;
   opts.catalog = &catalog();
-  std::vector<std::string> args = {"-std=c++20", "-w", "-ferror-limit=20", "-fsyntax-only",
+  std::vector<std::string> args = {"-std=c++20", "-w", "-ferror-limit=20", "-fsyntax-only", "-fno-caret-diagnostics",
                                    "-resource-dir=" COLDSTART_CLANG_RESOURCE_DIR, "-I" COLDSTART_FIXTURES "/include"};
   // The input is a virtual file; diagnostics go nowhere (errors are expected).
   llvm::IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> fs(
