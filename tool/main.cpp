@@ -434,7 +434,7 @@ int main(int argc, char **argv) {
     SarifEmitter sarif(driver.sources(), kVersion);
     std::vector<const Check *> rules;
     for (const auto &c : driver.checks()) rules.push_back(c.get());
-    std::cout << sarif.document(result.findings, result.errors, rules).dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+    std::cout << sarif.document(result.findings, result.errors, rules, result.notes).dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
               << "\n";
   } else if (o.format == "github") {
     emitGithub(std::cout, result.findings);

@@ -41,7 +41,7 @@ public:
   }
 
   nlohmann::ordered_json document(const std::vector<Finding> &findings, const RunErrors &errors,
-                                  const std::vector<const Check *> &checks) {
+                                  const std::vector<const Check *> &checks, const std::vector<std::string> &notes = {}) {
     using nlohmann::ordered_json;
     ordered_json rules = ordered_json::array();
     std::map<std::string, size_t> ruleIndex;
@@ -99,6 +99,8 @@ public:
     ordered_json notifications = ordered_json::array();
     for (const auto &e : errors.list)
       notifications.push_back({{"level", "error"}, {"message", {{"text", e.message}}}});
+    for (const std::string &n : notes) // e.g. a file analysed with built-in fallback headers
+      notifications.push_back({{"level", "note"}, {"message", {{"text", n}}}});
     ordered_json run;
     run["tool"] = {{"driver",
                     {{"name", kToolName},
