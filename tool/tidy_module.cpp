@@ -30,7 +30,10 @@ const Catalog &builtinCatalog() {
     for (const auto &f : embedded_catalog::files) {
       CatalogTable t;
       std::string error;
-      if (parseYaml(llvm::StringRef(f.data.data(), f.data.size()), std::string(f.name), t, error)) c.add(t);
+      if (parseYaml(llvm::StringRef(f.data.data(), f.data.size()), std::string(f.name), t, error)) {
+        t.builtin = true;
+        c.add(t);
+      }
     }
     return c;
   }();

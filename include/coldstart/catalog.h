@@ -76,6 +76,7 @@ struct CatalogFunction {
   std::string unit; ///< for sleeps: unit of `arg` ("s", "ms", "us", "ns", "timespec", "chrono")
   std::vector<std::string> tags;
   std::string ecosystem;
+  bool builtin = false; ///< from catalog/ (not a user's config)
 };
 
 /// A setting whose value can defeat connection reuse: an option passed to a function
@@ -109,6 +110,7 @@ struct CatalogTable {
   std::vector<CatalogFunction> functions;
   std::vector<HandlerSignature> handlerSignatures;
   std::vector<CatalogSetting> settings;
+  bool builtin = false; ///< a table of catalog/, embedded in the binary
   /// String fragments that mark a request for the next event in a custom runtime
   /// loop ("/runtime/invocation/next"): the loop around such a request is a handler.
   std::vector<std::string> runtimeLoopMarkers;
@@ -130,6 +132,7 @@ public:
     }
     for (CatalogFunction f : table.functions) {
       if (f.ecosystem.empty()) f.ecosystem = table.ecosystem;
+      f.builtin = table.builtin;
       auto it = functionIndex_.find(f.name);
       if (it != functionIndex_.end()) functions_[it->second] = f;
       else {

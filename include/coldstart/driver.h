@@ -132,6 +132,7 @@ public:
       CatalogTable table;
       if (!parseYaml(llvm::StringRef(t.data.data(), t.data.size()), "catalog/" + std::string(t.name), table, error))
         return false;
+      table.builtin = true;
       catalog_.add(table);
     }
     // Configs: --config for every file, or the nearest one above each file.

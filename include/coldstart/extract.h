@@ -667,6 +667,11 @@ private:
     if (FD) noteCallSettings(CE, FD);
 
     const CatalogFunction *entry = FD ? cat_.findFunction(qualifiedName(FD)) : nullptr;
+    // A built-in C API name (connect, open, read, sleep...) means that API only when it
+    // is not the project's own function of the same name.
+    if (entry && entry->builtin && entry->name.find("::") == std::string::npos && FD->isDefined() &&
+        !inSystem(FD->getDefinition()->getLocation()))
+      entry = nullptr;
     if (entry) {
       switch (entry->kind) {
       case Kind::Once: {

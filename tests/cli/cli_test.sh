@@ -419,6 +419,17 @@ SRC
     run --no-cache broken.cpp -- -std=c++20; expect_rc 2; expect_no_signal
     expect_error "broken.cpp: does not compile: broken.cpp:3:10: use of undeclared identifier 'undeclared_thing'"
     ;;
+  own_function_named_like_an_api)
+    # The project's own connect()/sleep() are not POSIX's.
+    cat >own.cpp <<'SRC'
+#include <string>
+static int connect(const std::string& dsn) { return static_cast<int>(dsn.size()); }
+static void sleep(int units) { (void)units; }
+const int g_conn = connect("db");
+int main() { sleep(3); return g_conn; }
+SRC
+    run --no-cache own.cpp -- -std=c++20; expect_rc 0
+    ;;
   github_format)
     handler_src >h.cpp
     run --format=github h.cpp -- -std=c++20 $INC; expect_rc 1

@@ -24,6 +24,7 @@ const coldstart::Catalog &catalog() {
       coldstart::CatalogTable t;
       std::string error;
       if (!coldstart::parseYaml(llvm::StringRef(f.data.data(), f.data.size()), std::string(f.name), t, error)) std::abort();
+      t.builtin = true;
       cat.add(t);
     }
     return cat;
