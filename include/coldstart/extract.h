@@ -73,6 +73,16 @@ inline std::string qualifiedName(const clang::NamedDecl *D) {
   return out;
 }
 
+/// How a function or variable is named in messages: qualified, without anonymous
+/// namespaces ("intake::kSku", not "intake::(anonymous namespace)::kSku"); the note's
+/// location already says which file it is in.
+inline std::string displayName(const clang::NamedDecl *D) {
+  std::string qn = qualifiedName(D);
+  static const std::string anon = "(anonymous namespace)::";
+  for (size_t at; (at = qn.find(anon)) != std::string::npos;) qn.erase(at, anon.size());
+  return qn;
+}
+
 /// Where built-in fallback headers are served from (a virtual directory).
 inline constexpr const char *kFallbackRoot = "/coldstart-lint-fallback";
 
@@ -175,7 +185,7 @@ public:
     if (VD->hasGlobalStorage() && !VD->isStaticLocal() && !frame() && !isa<ParmVarDecl>(VD)) {
       // A namespace-scope or static data member initialiser: a node of its own.
       std::string id = "init:" + usrOf(VD);
-      size_t idx = node(id, qualifiedName(VD), qualifiedName(VD), "static-init", VD->getLocation());
+      size_t idx = node(id, displayName(VD), qualifiedName(VD), "static-init", VD->getLocation());
       describeStaticVar(VD, out_.functions[idx].attrs);
       pushFrame(idx);
       bool r = Base::TraverseVarDecl(VD);
@@ -476,7 +486,7 @@ private:
     // cannot tell what it constructs or calls).
     if (FD->isDependentContext()) return true;
     const FunctionDecl *canon = patternOf(FD);
-    size_t idx = node(idOf(canon), printableName(canon), qualifiedName(canon), "function", canon->getLocation());
+    size_t idx = node(idOf(canon), displayName(canon), qualifiedName(canon), "function", canon->getLocation());
     FunctionFacts &fn = out_.functions[idx];
     if (isHandlerSignature(FD)) fn.handlerSignature = true;
     if (auto *MD = dyn_cast<CXXMethodDecl>(FD))
@@ -2048,12 +2058,6 @@ private:
       return "lambda in " + frame()->fn().name;
     }
     return "lambda";
-  }
-
-  std::string printableName(const clang::FunctionDecl *FD) {
-    std::string qn = qualifiedName(FD);
-    if (qn.rfind("(anonymous namespace)::", 0) == 0) qn = qn.substr(23);
-    return qn;
   }
 
   bool inSystem(clang::SourceLocation L) {
