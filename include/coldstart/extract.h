@@ -173,26 +173,38 @@ public:
   }
 
   bool TraverseVarDecl(clang::VarDecl *VD) {
+    return traverseVar(VD, [&] { return Base::TraverseVarDecl(VD); });
+  }
+  bool TraverseVarTemplateSpecializationDecl(clang::VarTemplateSpecializationDecl *VD) {
+    return traverseVar(VD, [&] { return Base::TraverseVarTemplateSpecializationDecl(VD); });
+  }
+
+  /// Variables: function-local statics run once; namespace-scope and static data
+  /// members (and the instantiations of variable templates) are static-init nodes.
+  template <typename BaseTraverse> bool traverseVar(clang::VarDecl *VD, BaseTraverse base) {
     using namespace clang;
-    if (!VD->hasInit()) return Base::TraverseVarDecl(VD);
+    if (!VD->hasInit()) return base();
     if (VD->isStaticLocal() && frame()) {
       // The initialiser of a function-local static runs once, on first use.
       ++frame()->once;
-      bool r = Base::TraverseVarDecl(VD);
+      bool r = base();
       --frame()->once;
       return r;
     }
     if (VD->hasGlobalStorage() && !VD->isStaticLocal() && !frame() && !isa<ParmVarDecl>(VD)) {
+      // A static data member of a class template, or a variable template: only the
+      // instantiations a TU uses are initialised; they are traversed instead.
+      if (VD->isTemplated()) return true;
       // A namespace-scope or static data member initialiser: a node of its own.
       std::string id = "init:" + usrOf(VD);
       size_t idx = node(id, displayName(VD), qualifiedName(VD), "static-init", VD->getLocation());
       describeStaticVar(VD, out_.functions[idx].attrs);
       pushFrame(idx);
-      bool r = Base::TraverseVarDecl(VD);
+      bool r = base();
       popFrame();
       return r;
     }
-    return Base::TraverseVarDecl(VD);
+    return base();
   }
 
   bool VisitVarDecl(clang::VarDecl *VD) {
