@@ -35,7 +35,8 @@ peak_kb() { # median peak RSS of 3 runs (for ours, the largest process: the chil
   for _ in 1 2 3; do best+=("$(/usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1)"); done
   printf '%s\n' "${best[@]}" | sort -n | sed -n 2p
 }
-ratio() { python3 -c "print(f'{float($1)/float($2):.2f}')"; }
+# Two significant digits: a warm-cache ratio of 0.0024 must not print as 0.00.
+ratio() { python3 -c "r=float($1)/float($2); print(f'{r:.2f}' if r >= 0.1 else f'{r:.2g}')"; }
 
 echo "| TU | lines after preprocessing | -fsyntax-only | coldstart-lint | ratio | parse only | analysis overhead | clang-tidy (1 check) | ratio | peak memory ratio |" >"$WORK/tus.md"
 echo "|---|---|---|---|---|---|---|---|---|---|" >>"$WORK/tus.md"
