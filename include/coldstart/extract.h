@@ -1419,8 +1419,9 @@ private:
   }
 
   /// Lambda Invoke: asynchronous when the request's invocation type is set to Event
-  /// (on the request, in its initialiser, or by a helper it is passed to), or when it
-  /// is set to something we cannot evaluate. Requests from elsewhere are unknown.
+  /// (on the request, in its initialiser, through a chain of With... setters, by a
+  /// helper it is passed to, or by the function that returns it), or when it is set to
+  /// something we cannot evaluate. Requests from elsewhere are unknown: not reported.
   bool invokesAsynchronously(const clang::CallExpr *CE, const CatalogFunction &entry) {
     using namespace clang;
     if (hasTag(entry, "future") && !waitedImmediately(CE)) return true;
@@ -1428,32 +1429,83 @@ private:
     const Expr *req = stripForFlow(CE->getArg(unsigned(entry.arg)));
     int verdict = invocationTypeIn(req); // 1 event/unknown, 0 sync, -1 not set
     if (verdict >= 0) return verdict == 1;
-    auto *DRE = dyn_cast<DeclRefExpr>(req);
-    if (!DRE) return false;
-    auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
-    if (!VD) return true;
-    if (isa<ParmVarDecl>(VD) || VD->hasGlobalStorage()) return true; // built elsewhere: unknown
-    if (VD->getInit()) {
-      int v = invocationTypeIn(VD->getInit());
+    if (isa<CXXConstructExpr>(req)) return false; // a fresh request, never set: synchronous
+    if (auto *call = dyn_cast<CallExpr>(req)) return returnedRequestIsAsync(call);
+    // A local request, or a member of one (`job.req`): look at everything done to it in
+    // the function that declares it.
+    const VarDecl *VD = localRoot(req);
+    if (!VD) return true; // a parameter, a global, a member of *this: built elsewhere
+    if (VD->getInit() && isa<DeclRefExpr>(req)) {
+      const Expr *init = stripForFlow(VD->getInit());
+      int v = invocationTypeIn(init);
       if (v >= 0) return v == 1;
+      if (auto *call = dyn_cast<CallExpr>(init); call && !isa<CXXMemberCallExpr>(call)) return returnedRequestIsAsync(call);
     }
     const FunctionDecl *fn = enclosingFunction(VD);
     if (!fn || !fn->getBody()) return true;
     bool asyncSeen = false;
     std::function<void(const Stmt *)> walk = [&](const Stmt *S) {
       if (!S || asyncSeen) return;
-      if (auto *MC = dyn_cast<CXXMemberCallExpr>(S); MC && refersTo(MC->getImplicitObjectArgument(), VD)) {
-        int v = invocationTypeIn(MC);
-        if (v == 1) asyncSeen = true;
-      }
+      if (auto *MC = dyn_cast<CXXMemberCallExpr>(S); MC && sameObject(setterChainRoot(MC), req))
+        if (invocationTypeIn(MC) == 1) asyncSeen = true;
       if (auto *call = dyn_cast<CallExpr>(S); call && call != CE)
         if (const FunctionDecl *callee = call->getDirectCallee())
           for (unsigned i = 0; i < call->getNumArgs(); ++i)
-            if (refersTo(call->getArg(i), VD) && helperSetsEvent(callee, i)) asyncSeen = true;
+            if (sameObject(call->getArg(i), req) && helperSetsEvent(callee, i)) asyncSeen = true;
       for (const Stmt *c : S->children()) walk(c);
     };
     walk(fn->getBody());
     return asyncSeen;
+  }
+
+  /// A request returned by a function (`lambda.Invoke(async_request("audit"))`): what
+  /// its body sets; a function defined elsewhere may set anything, so it is unknown.
+  bool returnedRequestIsAsync(const clang::CallExpr *call) {
+    const clang::FunctionDecl *callee = call->getDirectCallee();
+    const clang::FunctionDecl *def = callee ? callee->getDefinition() : nullptr;
+    if (!def || !def->getBody() || inSystem(def->getLocation())) return true;
+    return invocationTypeIn(def->getBody()) == 1;
+  }
+
+  /// `req.WithFunctionName(f).WithInvocationType(t)`: the object the chain starts from.
+  static const clang::Expr *setterChainRoot(const clang::CXXMemberCallExpr *MC) {
+    const clang::Expr *obj = stripForFlow(MC->getImplicitObjectArgument());
+    while (auto *inner = llvm::dyn_cast_or_null<clang::CXXMemberCallExpr>(obj)) {
+      if (!inner->getMethodDecl() || !inner->getMethodDecl()->getReturnType()->isReferenceType()) break;
+      obj = stripForFlow(inner->getImplicitObjectArgument());
+    }
+    return obj;
+  }
+
+  /// The local variable that `E` (a variable, or a member of one: `job.req`) lives in.
+  static const clang::VarDecl *localRoot(const clang::Expr *E) {
+    using namespace clang;
+    E = stripForFlow(E);
+    while (auto *ME = llvm::dyn_cast_or_null<MemberExpr>(E)) {
+      if (ME->isArrow()) return nullptr;
+      E = stripForFlow(ME->getBase());
+    }
+    auto *DRE = llvm::dyn_cast_or_null<DeclRefExpr>(E);
+    auto *VD = DRE ? llvm::dyn_cast<VarDecl>(DRE->getDecl()) : nullptr;
+    if (!VD || isa<ParmVarDecl>(VD) || VD->hasGlobalStorage() || VD->getType()->isReferenceType()) return nullptr;
+    return VD;
+  }
+
+  /// The same variable, or the same member path of the same variable.
+  static bool sameObject(const clang::Expr *A, const clang::Expr *B) {
+    using namespace clang;
+    A = stripForFlow(A);
+    B = stripForFlow(B);
+    if (!A || !B) return false;
+    if (auto *DA = dyn_cast<DeclRefExpr>(A)) {
+      auto *DB = dyn_cast<DeclRefExpr>(B);
+      return DB && DA->getDecl()->getCanonicalDecl() == DB->getDecl()->getCanonicalDecl();
+    }
+    if (auto *MA = dyn_cast<MemberExpr>(A)) {
+      auto *MB = dyn_cast<MemberExpr>(B);
+      return MB && MA->getMemberDecl() == MB->getMemberDecl() && sameObject(MA->getBase(), MB->getBase());
+    }
+    return false;
   }
 
   /// 1: sets the invocation type to Event or to something not constant; 0: sets it to
@@ -1492,7 +1544,7 @@ private:
     std::function<void(const Stmt *)> walk = [&](const Stmt *S) {
       if (!S || found) return;
       if (auto *MC = dyn_cast<CXXMemberCallExpr>(S))
-        if (auto *DRE = dyn_cast_or_null<DeclRefExpr>(stripForFlow(MC->getImplicitObjectArgument())); DRE && DRE->getDecl() == P)
+        if (auto *DRE = dyn_cast_or_null<DeclRefExpr>(setterChainRoot(MC)); DRE && DRE->getDecl() == P)
           found = invocationTypeIn(MC) == 1;
       for (const Stmt *c : S->children()) walk(c);
     };
