@@ -262,18 +262,21 @@ public:
   bool TraverseIfStmt(clang::IfStmt *S) {
     using namespace clang;
     if (!frame()) return Base::TraverseIfStmt(S);
-    const Decl *key = lazyInitGuard(S);
-    if (!key) return Base::TraverseIfStmt(S);
-    // `if (!g_client) { ... g_client = ...; }`: the branch runs once.
+    // `if (!g_client) { ... g_client = ...; }` (or `if (g_client) ... else { g_client = ...; }`):
+    // the branch that assigns runs once.
+    const Stmt *onceBranch = lazyInitBranch(S);
+    if (!onceBranch) return Base::TraverseIfStmt(S);
     if (!WalkUpFromIfStmt(S)) return false;
     if (!TraverseStmt(S->getInit())) return false;
     if (S->getConditionVariableDeclStmt() && !TraverseStmt(S->getConditionVariableDeclStmt())) return false;
     if (!TraverseStmt(S->getCond())) return false;
-    ++frame()->once;
-    bool ok = TraverseStmt(S->getThen());
-    --frame()->once;
-    if (!ok) return false;
-    return TraverseStmt(S->getElse());
+    for (Stmt *branch : {S->getThen(), S->getElse()}) {
+      if (branch == onceBranch) ++frame()->once;
+      bool ok = TraverseStmt(branch);
+      if (branch == onceBranch) --frame()->once;
+      if (!ok) return false;
+    }
+    return true;
   }
 
   // Loops: each outermost loop of a function is a node of its own, so that a custom
@@ -1670,6 +1673,10 @@ private:
     }
     if (auto *OC = dyn_cast<CXXOperatorCallExpr>(E); OC && OC->getOperator() == OO_EqualEqual && OC->getNumArgs() == 2)
       return comparedWithNull(OC->getArg(0), OC->getArg(1));
+    if (auto *RB = dyn_cast<CXXRewrittenBinaryOperator>(E)) { // C++20: `nullptr == p` reversed
+      auto form = RB->getDecomposedForm();
+      if (form.Opcode == BO_EQ) return comparedWithNull(form.LHS, form.RHS);
+    }
     if (auto *MC = dyn_cast<CXXMemberCallExpr>(E)) {
       const CXXMethodDecl *M = MC->getMethodDecl();
       if (M && M->getIdentifier() && M->getName() == "empty") return storageOf(MC->getImplicitObjectArgument());
@@ -1681,9 +1688,13 @@ private:
   const clang::Decl *testedNonEmpty(const clang::Expr *E) {
     using namespace clang;
     E = E->IgnoreParenImpCasts();
+    if (auto *SC = dyn_cast<CXXStaticCastExpr>(E); SC && SC->getType()->isBooleanType()) // static_cast<bool>(p)
+      return testedNonEmpty(SC->getSubExpr());
     if (auto *MC = dyn_cast<CXXMemberCallExpr>(E)) {
       const CXXMethodDecl *M = MC->getMethodDecl();
-      if (M && (isa<CXXConversionDecl>(M) || (M->getIdentifier() && (M->getName() == "has_value" || M->getName() == "get"))))
+      // x.has_value(), x.get(), operator bool; a cache of clients: cache.contains(k), cache.count(k)
+      if (M && (isa<CXXConversionDecl>(M) || (M->getIdentifier() && (M->getName() == "has_value" || M->getName() == "get" ||
+                                                                      M->getName() == "contains" || M->getName() == "count"))))
         return storageOf(MC->getImplicitObjectArgument());
       return nullptr;
     }
@@ -1691,6 +1702,11 @@ private:
       return comparedWithNull(BO->getLHS(), BO->getRHS());
     if (auto *OC = dyn_cast<CXXOperatorCallExpr>(E); OC && OC->getOperator() == OO_ExclaimEqual && OC->getNumArgs() == 2)
       return comparedWithNull(OC->getArg(0), OC->getArg(1));
+    if (auto *RB = dyn_cast<CXXRewrittenBinaryOperator>(E)) { // C++20: `p != nullptr` is `!(p == nullptr)`
+      auto form = RB->getDecomposedForm();
+      if (form.Opcode == BO_NE) return comparedWithNull(form.LHS, form.RHS);
+      return nullptr;
+    }
     return storageOf(E);
   }
 
@@ -1704,6 +1720,15 @@ private:
     };
     if (isNull(R)) return testedNonEmpty(L);
     if (isNull(L)) return testedNonEmpty(R);
+    // A cache of clients: `cache.find(k) == cache.end()` tests the entry for k.
+    auto containerOf = [&](const clang::Expr *E, llvm::StringRef method) -> const clang::Decl * {
+      auto *MC = llvm::dyn_cast<clang::CXXMemberCallExpr>(stripForFlow(E));
+      const clang::CXXMethodDecl *M = MC ? MC->getMethodDecl() : nullptr;
+      if (!M || !M->getIdentifier() || M->getName() != method) return nullptr;
+      return storageOf(MC->getImplicitObjectArgument());
+    };
+    for (auto [a, b] : {std::pair{L, R}, std::pair{R, L}})
+      if (const clang::Decl *d = containerOf(a, "find"); d && d == containerOf(b, "end")) return d;
     return nullptr;
   }
 
@@ -1716,11 +1741,55 @@ private:
       if (MC->getMethodDecl() && (isa<CXXConversionDecl>(MC->getMethodDecl()) ||
                                   (MC->getMethodDecl()->getIdentifier() && MC->getMethodDecl()->getName() == "get")))
         return storageOf(MC->getImplicitObjectArgument());
-    if (auto *DRE = dyn_cast<DeclRefExpr>(E))
-      if (auto *VD = dyn_cast<VarDecl>(DRE->getDecl()); VD && VD->hasGlobalStorage()) return VD;
+    if (auto *MC = dyn_cast<CXXMemberCallExpr>(E)) // cache.at(k)
+      if (MC->getMethodDecl() && MC->getMethodDecl()->getIdentifier() && MC->getMethodDecl()->getName() == "at")
+        return storageOf(MC->getImplicitObjectArgument());
+    // An element of a long-lived container is long-lived: cache[k], table[i].
+    if (auto *OC = dyn_cast<CXXOperatorCallExpr>(E); OC && OC->getOperator() == OO_Subscript && OC->getNumArgs() == 2)
+      return storageOf(OC->getArg(0));
+    if (auto *AS = dyn_cast<ArraySubscriptExpr>(E)) return storageOf(AS->getBase());
+    if (auto *DRE = dyn_cast<DeclRefExpr>(E)) {
+      auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
+      if (!VD) return nullptr;
+      if (VD->hasGlobalStorage()) return VD;
+      // `auto& slot = g_cache[key];`: the reference names the long-lived object.
+      if (VD->getType()->isReferenceType() && !isa<ParmVarDecl>(VD) && VD->getInit() && followingReference_ < 8) {
+        ++followingReference_; // `auto& r = r.at(0);` is legal: never loop
+        const clang::Decl *d = storageOf(VD->getInit());
+        --followingReference_;
+        return d;
+      }
+      if (livesAsLongAsMain(VD)) return VD;
+      return nullptr;
+    }
     if (auto *ME = dyn_cast<MemberExpr>(E))
       if (auto *FD = dyn_cast<FieldDecl>(ME->getMemberDecl())) return FD;
     return nullptr;
+  }
+
+  int followingReference_ = 0;
+
+  /// A local of main declared outside any loop (main runs once), or an init-capture of a
+  /// lambda created there: the handler lambda that captures it sees the same object in
+  /// every invocation, so a guard on it is a once-only guard.
+  bool livesAsLongAsMain(const clang::VarDecl *VD) {
+    using namespace clang;
+    if (isa<ParmVarDecl>(VD)) return false;
+    const DeclContext *DC = VD->getDeclContext();
+    if (VD->isInitCapture())
+      if (auto *MD = dyn_cast<CXXMethodDecl>(DC); MD && MD->getParent()->isLambda()) DC = MD->getParent()->getDeclContext();
+    auto *FD = dyn_cast<FunctionDecl>(DC);
+    if (!FD || !FD->isMain() || !FD->getBody()) return false;
+    bool inLoop = false;
+    std::function<void(const Stmt *)> walk = [&](const Stmt *S) {
+      if (!S || inLoop) return;
+      if (isa<ForStmt, WhileStmt, DoStmt, CXXForRangeStmt>(S) &&
+          sm_.isPointWithin(VD->getLocation(), S->getBeginLoc(), S->getEndLoc()))
+        inLoop = true;
+      for (const Stmt *c : S->children()) walk(c);
+    };
+    walk(FD->getBody());
+    return !inLoop;
   }
 
   /// Whether `S` assigns (or resets, emplaces...) the object `key`.
@@ -1736,7 +1805,7 @@ private:
       if (M && M->getIdentifier()) {
         llvm::StringRef n = M->getName();
         if ((n == "reset" || n == "emplace" || n == "assign" || n == "swap" || n == "insert" || n == "emplace_back" ||
-             n == "push_back") &&
+             n == "push_back" || n == "try_emplace" || n == "insert_or_assign") &&
             isKey(MC->getImplicitObjectArgument()))
           return true;
       }
@@ -1746,10 +1815,13 @@ private:
     return false;
   }
 
-  const clang::Decl *lazyInitGuard(const clang::IfStmt *S) {
+  /// The branch of a lazy-initialisation guard that assigns the long-lived object it
+  /// tests: the then-branch of `if (!g)`, the else-branch of `if (g)`.
+  const clang::Stmt *lazyInitBranch(const clang::IfStmt *S) {
     if (!S->getCond()) return nullptr;
-    const clang::Decl *key = testedEmpty(S->getCond());
-    if (key && assigns(S->getThen(), key)) return key;
+    if (const clang::Decl *key = testedEmpty(S->getCond()); key && assigns(S->getThen(), key)) return S->getThen();
+    if (S->getElse())
+      if (const clang::Decl *key = testedNonEmpty(S->getCond()); key && assigns(S->getElse(), key)) return S->getElse();
     return nullptr;
   }
 
