@@ -18,6 +18,7 @@ public:
   void run(CheckContext &ctx) const override {
     ctx.forEachPerInvocationSite([&](const FunctionFacts &node, const Site &site) {
       if (site.kind != "client" && site.kind != "sdk-init") return;
+      if (site.data.count("pooled")) return; // its connections live in a longer-lived multi or share handle
       ctx.report(ctx.perInvocationFinding(id(), node, site, message(ctx.catalog(), site)));
     });
   }

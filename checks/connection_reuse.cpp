@@ -49,7 +49,7 @@ private:
         released.insert(s.data.at("object"));
     });
     ctx.forEachPerInvocationSite([&](const FunctionFacts &node, const Site &s) {
-      if (s.kind != "client" || s.entry != "curl_easy_init") return;
+      if (s.kind != "client" || s.entry != "curl_easy_init" || s.data.count("pooled")) return;
       auto obj = s.data.find("object");
       if (obj == s.data.end() || !released.count(obj->second)) return;
       Finding f = ctx.perInvocationFinding(

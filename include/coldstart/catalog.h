@@ -32,6 +32,7 @@ enum class Kind {
   Network,         ///< network I/O
   Regex,           ///< compiles a regular expression
   NextEvent,       ///< fetches the next event from the Lambda Runtime API (a runtime loop marker)
+  Pool,            ///< attaches the client in `Arg` to a longer-lived connection cache (curl_multi_add_handle)
 };
 
 inline const std::vector<std::pair<Kind, const char *>> &kindNames() {
@@ -42,7 +43,7 @@ inline const std::vector<std::pair<Kind, const char *>> &kindNames() {
       {Kind::Sleep, "sleep"},     {Kind::Spawn, "spawn"},
       {Kind::Wait, "wait"},       {Kind::Io, "io"},
       {Kind::Network, "network"}, {Kind::Regex, "regex"},
-      {Kind::NextEvent, "next-event"},
+      {Kind::NextEvent, "next-event"}, {Kind::Pool, "pool"},
   };
   return names;
 }
@@ -75,6 +76,9 @@ struct CatalogFunction {
   int arg = -1;     ///< the argument that matters (callable, duration, template argument)
   std::string unit; ///< for sleeps: unit of `arg` ("s", "ms", "us", "ns", "timespec", "chrono")
   std::vector<std::string> tags;
+  std::string option; ///< the call counts only when the argument at `optionArg` names this constant
+  int optionArg = -1;
+  int poolArg = -1; ///< kind pool: the cache the client joins, if it has one only when set up so
   std::string ecosystem;
   bool builtin = false; ///< from catalog/ (not a user's config)
 };
@@ -263,9 +267,13 @@ template <> struct MappingTraits<coldstart::CatalogFunction> {
     io.mapOptional("Arg", f.arg, -1);
     io.mapOptional("Unit", f.unit);
     io.mapOptional("Tags", f.tags);
+    io.mapOptional("Option", f.option);
+    io.mapOptional("OptionArg", f.optionArg, -1);
+    io.mapOptional("PoolArg", f.poolArg, -1);
   }
   static std::string validate(IO &, coldstart::CatalogFunction &f) {
     if (f.name.empty()) return "catalog function with an empty Name";
+    if (!f.option.empty() && f.optionArg < 0) return "catalog function '" + f.name + "': Option needs OptionArg";
     return {};
   }
 };

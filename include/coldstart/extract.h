@@ -213,6 +213,10 @@ public:
       storeTargets_[coreOf(init)] = "var:" + usrOf(VD);
     if (const Expr *init = VD->getInit()) {
       if (mentionsMarker(init)) markerVars_.insert(VD);
+      if (!isa<ParmVarDecl>(VD)) {
+        if (headerish(VD->getName(), VD->getType())) markHeaderContext(init);
+        else if (auto *SL = closeHeaderLiteral(init)) closeHeaderVars_[VD] = SL;
+      }
       const Expr *core = stripForFlow(init);
       if (auto *LE = dyn_cast<LambdaExpr>(core)) lambdaNames_[LE] = VD->getName().str();
     }
@@ -404,23 +408,110 @@ public:
     return true;
   }
 
+  // ---- request headers: where a "Connection: close" is sent -------------------------
+  //
+  // A header line or a ("Connection", "close") pair counts only in a header context: the
+  // arguments of a call that sets or appends headers (curl_slist_append, set_header,
+  // set_default_headers, an own append_header, set/insert/emplace on a header container
+  // or a Beast message), the initialiser of a variable of a header type or named like
+  // headers, or what a function named like headers returns. The same text compared with
+  // a response header, or a hop-by-hop list, is not a request header.
+
   bool VisitCXXConstructExpr(clang::CXXConstructExpr *E) {
-    noteHeaderPair(llvm::ArrayRef<const clang::Expr *>(E->getArgs(), E->getNumArgs()), E->getBeginLoc());
-    return true;
-  }
-  bool VisitCallExpr(clang::CallExpr *E) {
-    // Only calls that set headers: set_header, set, insert, emplace, add, append...
-    const clang::FunctionDecl *FD = E->getDirectCallee();
-    if (!FD || !FD->getIdentifier()) return true;
-    std::string name = FD->getName().lower();
-    if (name.find("header") != std::string::npos || name == "set" || name == "insert" || name == "emplace" ||
-        name == "add" || name == "append" || name == "make_pair")
+    if (headerContext_.count(E))
       noteHeaderPair(llvm::ArrayRef<const clang::Expr *>(E->getArgs(), E->getNumArgs()), E->getBeginLoc());
     return true;
   }
+  bool VisitCallExpr(clang::CallExpr *E) {
+    using namespace clang;
+    if (auto *OC = dyn_cast<CXXOperatorCallExpr>(E); OC && OC->isAssignmentOp() && OC->getNumArgs() == 2) {
+      if (headerishExpr(OC->getArg(0))) markHeaderContext(OC->getArg(1));
+      return true;
+    }
+    const FunctionDecl *FD = E->getDirectCallee();
+    if (!FD || !FD->getIdentifier()) return true;
+    bool sets = setsHeaders(E, FD);
+    if (sets) {
+      for (const Expr *arg : E->arguments()) {
+        markHeaderContext(arg);
+        noteCloseHeaderVariable(arg);
+      }
+    }
+    if (sets || headerContext_.count(E))
+      noteHeaderPair(llvm::ArrayRef<const clang::Expr *>(E->getArgs(), E->getNumArgs()), E->getBeginLoc());
+    return true;
+  }
+  bool VisitReturnStmt(clang::ReturnStmt *S) {
+    if (!frame() || !S->getRetValue()) return true;
+    if (const clang::FunctionDecl *fn = enclosingFunctionOfFrame(); fn && fn->getIdentifier() &&
+                                                                  headerish(fn->getName(), fn->getReturnType()))
+      markHeaderContext(S->getRetValue());
+    return true;
+  }
+
+  /// A call that adds request headers: named like it (set_header, set_default_headers,
+  /// curl_slist_append, an own append_header), or set/insert/emplace/add/append on a
+  /// header container or an HTTP message.
+  bool setsHeaders(const clang::CallExpr *E, const clang::FunctionDecl *FD) {
+    std::string name = FD->getName().lower();
+    if (name.find("header") != std::string::npos || name == "curl_slist_append") return true;
+    if (name != "set" && name != "insert" && name != "emplace" && name != "add" && name != "append" &&
+        name != "push_back" && name != "emplace_back")
+      return false;
+    auto *MC = llvm::dyn_cast<clang::CXXMemberCallExpr>(E);
+    return MC && headerishExpr(MC->getImplicitObjectArgument());
+  }
+
+  /// Named like a set of headers (`headers`, `kDefaultHeaders`, `make_headers`), or of a header
+  /// type (httplib::Headers, a Boost.Beast message or fields).
+  static bool headerish(llvm::StringRef name, clang::QualType type) {
+    if (name.lower().find("headers") != std::string::npos) return true; // a single kCloseHeader may be compared
+    if (type.isNull()) return false;
+    for (clang::QualType q : {type, type.getCanonicalType()}) {
+      std::string t = llvm::StringRef(q.getAsString()).lower();
+      if (t.find("header") != std::string::npos || t.find("beast::http") != std::string::npos) return true;
+    }
+    return false;
+  }
+  static bool headerishExpr(const clang::Expr *E) {
+    using namespace clang;
+    E = stripForFlow(E);
+    if (!E) return false;
+    if (auto *DRE = dyn_cast<DeclRefExpr>(E)) return headerish(DRE->getDecl()->getName(), E->getType());
+    if (auto *ME = dyn_cast<MemberExpr>(E))
+      return headerish(ME->getMemberDecl()->getIdentifier() ? ME->getMemberDecl()->getName() : "", E->getType());
+    return headerish("", E->getType());
+  }
+
+  void markHeaderContext(const clang::Stmt *S) {
+    if (!S || !headerContext_.insert(S).second) return;
+    for (const clang::Stmt *c : S->children()) markHeaderContext(c);
+  }
+
+  /// The "Connection: close" literal that `E` is (through std::string construction).
+  static const clang::StringLiteral *closeHeaderLiteral(const clang::Expr *E) {
+    using namespace clang;
+    E = stripForFlow(E);
+    if (auto *CE = dyn_cast_or_null<CXXConstructExpr>(E); CE && CE->getNumArgs() >= 1) E = stripForFlow(CE->getArg(0));
+    auto *SL = dyn_cast_or_null<StringLiteral>(E);
+    return SL && (SL->isOrdinary() || SL->isUTF8()) && isConnectionCloseHeader(SL->getString()) ? SL : nullptr;
+  }
+
+  /// `curl_slist_append(h, kClose)` (or `kClose.c_str()`) where kClose holds the literal.
+  void noteCloseHeaderVariable(const clang::Expr *arg) {
+    using namespace clang;
+    if (!frame()) return;
+    const Expr *E = stripForFlow(arg);
+    if (auto *MC = dyn_cast_or_null<CXXMemberCallExpr>(E)) E = stripForFlow(MC->getImplicitObjectArgument());
+    auto *DRE = dyn_cast_or_null<DeclRefExpr>(E);
+    auto *VD = DRE ? dyn_cast<VarDecl>(DRE->getDecl()) : nullptr;
+    if (!VD || !closeHeaderVars_.count(VD)) return;
+    Site &site = addSite(Kind::Network, "Connection: close", "Connection: close", "header", arg->getBeginLoc());
+    site.kind = "connection-close";
+  }
 
   bool VisitInitListExpr(clang::InitListExpr *E) {
-    if (E->isSemanticForm())
+    if (E->isSemanticForm() && headerContext_.count(E))
       noteHeaderPair(llvm::ArrayRef<const clang::Expr *>(E->getInits(), E->getNumInits()), E->getBeginLoc());
     // Containers built from long initialiser lists (std::map<...> m = {{...}, ...}).
     if (!frame() || E->getNumInits() < kLargeListFloor || !E->isSemanticForm()) return true;
@@ -433,7 +524,9 @@ public:
 
   bool VisitStringLiteral(clang::StringLiteral *S) {
     if (!frame() || !(S->isOrdinary() || S->isUTF8())) return true;
-    if (isConnectionCloseHeader(S->getString())) {
+    // A header line sent as a header, or a whole raw request ("GET / HTTP/1.1\r\n...").
+    if (isConnectionCloseHeader(S->getString()) &&
+        (headerContext_.count(S) || llvm::StringRef(S->getString().lower()).contains("http/1."))) {
       Site &site = addSite(Kind::Network, "Connection: close", "Connection: close", "header", S->getBeginLoc());
       site.kind = "connection-close";
     }
@@ -697,6 +790,7 @@ private:
     if (entry && entry->builtin && entry->name.find("::") == std::string::npos && FD->isDefined() &&
         !inSystem(FD->getDefinition()->getLocation()))
       entry = nullptr;
+    if (entry && !entry->option.empty() && !namesOption(CE, entry->optionArg, entry->option)) entry = nullptr;
     if (entry) {
       switch (entry->kind) {
       case Kind::Once: {
@@ -711,6 +805,15 @@ private:
       }
       case Kind::NextEvent:
         frame()->fn().mentionsNextUrl = true; // runtime::get_next(): like the URL literal
+        return base();
+      case Kind::Pool:
+        if (entry->arg >= 0 && unsigned(entry->arg) < CE->getNumArgs())
+          if (std::string key = objectKey(CE->getArg(unsigned(entry->arg))); !key.empty()) {
+            std::string pool = entry->poolArg >= 0 && unsigned(entry->poolArg) < CE->getNumArgs()
+                                   ? objectKey(CE->getArg(unsigned(entry->poolArg)))
+                                   : std::string();
+            pools_.push_back({key, entry->poolArg >= 0, pool, entry->name});
+          }
         return base();
       case Kind::RegisterHandler: {
         unsigned arg = entry->arg < 0 ? 0 : unsigned(entry->arg);
@@ -1388,6 +1491,13 @@ private:
     }
   }
 
+  /// `curl_easy_setopt(h, CURLOPT_SHARE, ...)`: the argument at `index` is that constant.
+  static bool namesOption(const clang::CallExpr *CE, int index, llvm::StringRef option) {
+    if (index < 0 || unsigned(index) >= CE->getNumArgs()) return false;
+    auto *DRE = llvm::dyn_cast<clang::DeclRefExpr>(CE->getArg(unsigned(index))->IgnoreParenImpCasts());
+    return DRE && DRE->getDecl()->getName() == option;
+  }
+
   void noteCallSettings(const clang::CallExpr *CE, const clang::FunctionDecl *FD) {
     using namespace clang;
     auto settings = cat_.settingsFor(qualifiedName(FD));
@@ -1395,8 +1505,7 @@ private:
     for (const CatalogSetting *st : settings) {
       if (st->optionArg >= 0) {
         if (unsigned(st->optionArg) >= CE->getNumArgs()) continue;
-        auto *DRE = dyn_cast<DeclRefExpr>(CE->getArg(unsigned(st->optionArg))->IgnoreParenImpCasts());
-        if (!DRE || DRE->getDecl()->getName() != st->option) continue;
+        if (!namesOption(CE, st->optionArg, st->option)) continue;
       }
       if (st->valueArg < 0 || unsigned(st->valueArg) >= CE->getNumArgs()) continue;
       recordSetting(*st, CE->getArg(unsigned(st->valueArg)), CE->getBeginLoc());
@@ -1768,6 +1877,15 @@ private:
   }
 
   int followingReference_ = 0;
+  struct Pooling {
+    std::string client;  ///< object key of the client attached
+    bool conditional;    ///< the cache exists only if `pool` was set up to share connections
+    std::string pool;    ///< object key of that cache ("" when unknown)
+    std::string call;
+  };
+  std::vector<Pooling> pools_;
+  std::unordered_set<const clang::Stmt *> headerContext_;
+  std::unordered_map<const clang::VarDecl *, const clang::StringLiteral *> closeHeaderVars_;
 
   /// A local of main declared outside any loop (main runs once), or an init-capture of a
   /// lambda created there: the handler lambda that captures it sees the same object in
@@ -2069,6 +2187,34 @@ private:
         e.detail = "has the handler signature invocation_response(invocation_request const&)";
         out_.entries.push_back(e);
       }
+    markPooledClients();
+  }
+
+  /// A handle attached to a multi handle, or to a share handle that shares connections,
+  /// uses that handle's connection cache: building it per invocation loses nothing. A
+  /// share handle built in this TU shares connections only if it is set up to
+  /// (CURL_LOCK_DATA_CONNECT); one from elsewhere is given the benefit of the doubt.
+  void markPooledClients() {
+    if (pools_.empty()) return;
+    std::set<std::string> built;
+    for (const FunctionFacts &fn : out_.functions)
+      for (const Site &site : fn.sites)
+        if (auto obj = site.data.find("object"); obj != site.data.end() && site.kind == "client") built.insert(obj->second);
+    std::map<std::string, std::string> pooled;
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (const Pooling &p : pools_) {
+        if (pooled.count(p.client)) continue;
+        if (!p.conditional || p.pool.empty() || pooled.count(p.pool) || !built.count(p.pool)) {
+          pooled[p.client] = p.call;
+          changed = true;
+        }
+      }
+    }
+    for (FunctionFacts &fn : out_.functions)
+      for (Site &site : fn.sites)
+        if (auto obj = site.data.find("object"); obj != site.data.end() && site.kind == "client")
+          if (auto it = pooled.find(obj->second); it != pooled.end()) site.data["pooled"] = it->second;
   }
 
   // ---- matching ------------------------------------------------------------------
