@@ -34,8 +34,8 @@ public:
       if (site.kind == "connection-close")
         ctx.report(ctx.plainFinding(id(), site,
                                     "'Connection: close' makes the server close the connection after the response, so "
-                                    "the next request (in this invocation or the next) pays a new TCP and TLS "
-                                    "handshake; drop the header and keep the connection alive"));
+                                    "the next request to that server pays a new "
+                                    "TCP and TLS handshake; drop the header and keep the connection alive"));
     });
     httplibWithoutKeepAlive(ctx);
   }
