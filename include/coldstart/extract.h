@@ -1172,6 +1172,7 @@ private:
     using namespace clang;
     if (!frame() || args.size() < 2) return;
     auto literal = [](const Expr *e) -> std::optional<std::string> {
+      if (!e) return std::nullopt; // error recovery leaves holes in argument lists
       if (auto *SL = dyn_cast<StringLiteral>(e->IgnoreImplicit()->IgnoreParenImpCasts()))
         if (SL->isOrdinary() || SL->isUTF8()) return SL->getString().lower();
       if (auto *CE = dyn_cast<CXXConstructExpr>(e->IgnoreImplicit()); CE && CE->getNumArgs() >= 1)
@@ -1181,6 +1182,7 @@ private:
     };
     for (size_t i = 0; i + 1 < args.size(); ++i) {
       const Expr *name = args[i];
+      if (!name) continue;
       bool isConnection = false;
       if (auto l = literal(name)) isConnection = *l == "connection";
       else if (auto *DRE = dyn_cast<DeclRefExpr>(name->IgnoreParenImpCasts()))

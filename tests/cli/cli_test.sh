@@ -419,6 +419,22 @@ SRC
     run --no-cache broken.cpp -- -std=c++20; expect_rc 2; expect_no_signal
     expect_error "broken.cpp: does not compile: broken.cpp:3:10: use of undeclared identifier 'undeclared_thing'"
     ;;
+  broken_init_list)
+    # Found by fuzzing: after a missing header, a braced initialiser of a class whose
+    # member type is unknown has null elements (UBSan reported a null member call).
+    cat >broken.cpp <<'SRC'
+#include "no_such_header.h"
+#include <string>
+struct Rule {
+  std::string sku_prefix;
+  double discount = 0.0;
+static RuleSet parse_rules(const std::string& json) {
+  RuleSet set;
+  set.rules.push_back(Rule{"SKU-", 0.1});
+SRC
+    run --no-cache broken.cpp -- -std=c++20; expect_rc 2; expect_no_signal
+    expect_error "broken.cpp: does not compile: broken.cpp:1:10: 'no_such_header.h' file not found"
+    ;;
   own_function_named_like_an_api)
     # The project's own connect()/sleep() are not POSIX's.
     cat >own.cpp <<'SRC'
