@@ -21,6 +21,8 @@ public:
     ctx.forEachPerInvocationSite([&](const FunctionFacts &node, const Site &site) {
       if (site.kind == "sleep") {
         bool polling = site.data.count("loop") && !isEventLoopItself(ctx, node, site);
+        // sleep(0) / usleep(0) only yields the CPU; in a loop it still spins while it waits.
+        if (!polling && site.data.count("ms") && site.data.at("ms") == "0") return;
         if (polling && !pollingLoops.insert(site.data.at("loop")).second) return;
         Finding f = ctx.perInvocationFinding(id(), node, site, sleepMessage(site, polling));
         if (polling) f.notes.push_back({parseLoc(site.data.at("loop")), "the polling loop starts here"});
