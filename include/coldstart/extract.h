@@ -265,6 +265,18 @@ public:
 
   bool TraverseIfStmt(clang::IfStmt *S) {
     using namespace clang;
+    // `if constexpr (kDebug) { ... }` with kDebug false: the discarded branch is never
+    // part of the program (templates instantiate it as a null statement already).
+    bool value = false;
+    if (S->isConstexpr() && S->getCond() && !S->getCond()->isValueDependent() && !S->getCond()->containsErrors() &&
+        S->getCond()->EvaluateAsBooleanCondition(value, ctx_)) {
+      Stmt *taken = value ? S->getThen() : S->getElse();
+      if (!WalkUpFromIfStmt(S)) return false;
+      if (!TraverseStmt(S->getInit())) return false;
+      if (S->getConditionVariableDeclStmt() && !TraverseStmt(S->getConditionVariableDeclStmt())) return false;
+      if (!TraverseStmt(S->getCond())) return false;
+      return TraverseStmt(taken);
+    }
     if (!frame()) return Base::TraverseIfStmt(S);
     // `if (!g_client) { ... g_client = ...; }` (or `if (g_client) ... else { g_client = ...; }`):
     // the branch that assigns runs once.
@@ -360,7 +372,7 @@ public:
 
   bool VisitCXXBindTemporaryExpr(clang::CXXBindTemporaryExpr *E) {
     if (!frame()) return true;
-    if (const auto *D = E->getTemporary()->getDestructor()) addEdgeTo(D, E->getBeginLoc(), EdgeKind::Destruct);
+    if (const auto *D = E->getTemporary()->getDestructor()) addDestructorEdge(D->getParent(), E->getBeginLoc());
     return true;
   }
 
@@ -678,6 +690,12 @@ private:
     if (!RD || !RD->hasDefinition()) return;
     RD = RD->getDefinition();
     if (matchClass(RD)) return;
+    if (RD->isLambda()) {
+      // A closure's destructor destroys its captures; it is not the lambda's body.
+      for (const auto *field : RD->fields())
+        if (auto *FR = field->getType()->getAsCXXRecordDecl(); FR && FR != RD) addDestructorEdge(FR, loc);
+      return;
+    }
     if (const auto *D = RD->getDestructor(); D && !D->isTrivial()) addEdgeTo(D, loc, EdgeKind::Destruct);
   }
 
@@ -1805,7 +1823,8 @@ private:
       const CXXMethodDecl *M = MC->getMethodDecl();
       // x.has_value(), x.get(), operator bool; a cache of clients: cache.contains(k), cache.count(k)
       if (M && (isa<CXXConversionDecl>(M) || (M->getIdentifier() && (M->getName() == "has_value" || M->getName() == "get" ||
-                                                                      M->getName() == "contains" || M->getName() == "count"))))
+                                                                      M->getName() == "contains" || M->getName() == "count" ||
+                                                                      M->getName() == "load"))))
         return storageOf(MC->getImplicitObjectArgument());
       return nullptr;
     }
@@ -1925,7 +1944,7 @@ private:
       if (M && M->getIdentifier()) {
         llvm::StringRef n = M->getName();
         if ((n == "reset" || n == "emplace" || n == "assign" || n == "swap" || n == "insert" || n == "emplace_back" ||
-             n == "push_back" || n == "try_emplace" || n == "insert_or_assign") &&
+             n == "push_back" || n == "try_emplace" || n == "insert_or_assign" || n == "store") &&
             isKey(MC->getImplicitObjectArgument()))
           return true;
       }
@@ -1939,10 +1958,27 @@ private:
   /// tests: the then-branch of `if (!g)`, the else-branch of `if (g)`.
   const clang::Stmt *lazyInitBranch(const clang::IfStmt *S) {
     if (!S->getCond()) return nullptr;
+    if (firstCallerWins(S->getCond())) return S->getThen();
     if (const clang::Decl *key = testedEmpty(S->getCond()); key && assigns(S->getThen(), key)) return S->getThen();
     if (S->getElse())
       if (const clang::Decl *key = testedNonEmpty(S->getCond()); key && assigns(S->getElse(), key)) return S->getElse();
     return nullptr;
+  }
+
+  /// `!g_done.exchange(true)`, `!g_flag.test_and_set()` on a long-lived atomic: only the
+  /// first caller sees the old value, so the guarded branch runs once.
+  bool firstCallerWins(const clang::Expr *E) {
+    using namespace clang;
+    auto *UO = dyn_cast<UnaryOperator>(E->IgnoreParenImpCasts());
+    if (!UO || UO->getOpcode() != UO_LNot) return false;
+    auto *MC = dyn_cast<CXXMemberCallExpr>(UO->getSubExpr()->IgnoreParenImpCasts());
+    const CXXMethodDecl *M = MC ? MC->getMethodDecl() : nullptr;
+    if (!M || !M->getIdentifier() || !storageOf(MC->getImplicitObjectArgument())) return false;
+    if (M->getName() == "test_and_set") return true;
+    if (M->getName() != "exchange" || MC->getNumArgs() == 0) return false;
+    bool set = false;
+    const Expr *arg = MC->getArg(0);
+    return !arg->isValueDependent() && arg->EvaluateAsBooleanCondition(set, ctx_) && set;
   }
 
   const clang::Decl *earlyReturnGuard(const clang::IfStmt *S) {
