@@ -76,7 +76,10 @@ inline std::vector<Note> explanationNotes(const Finding &f) {
         auto pos = callee.rfind("::");
         if (pos != std::string::npos) callee = callee.substr(0, pos); // "Svc::Svc" -> "Svc"
       }
-      notes.push_back({s.loc, "'" + s.function + "' " + edgeVerb(s.kind) + " '" + callee + "' here"});
+      if (s.dispatch) // an override: which one runs depends on the object's dynamic type
+        notes.push_back({s.loc, "'" + s.function + "' may call '" + callee + "' here, through a virtual call"});
+      else
+        notes.push_back({s.loc, "'" + s.function + "' " + edgeVerb(s.kind) + " '" + callee + "' here"});
     }
   }
   for (const Note &n : f.notes) notes.push_back(n);

@@ -27,6 +27,7 @@ struct PathStep {
   std::string callee;
   EdgeKind kind = EdgeKind::Call;
   Loc loc;
+  bool dispatch = false; ///< the callee is an override reached through a virtual call
 };
 
 /// A handler entry with its node resolved.
@@ -145,7 +146,7 @@ public:
       const FunctionFacts &from = nodes_.at(p.from);
       if (p.kind != EdgeKind::Loop) {
         const FunctionFacts *to = node(cur);
-        steps.push_back({displayName(from), to ? displayName(*to) : cur, p.kind, p.loc});
+        steps.push_back({displayName(from), to ? displayName(*to) : cur, p.kind, p.loc, p.dispatch});
       }
       cur = p.from;
     }
@@ -167,6 +168,7 @@ private:
     EdgeKind kind = EdgeKind::Call;
     Loc loc;
     size_t handler = 0;
+    bool dispatch = false;
   };
 
   static bool matchesName(const FunctionFacts &f, const std::string &name) {
@@ -268,7 +270,7 @@ private:
         targets(e.callee, ts);
         for (const std::string &t : ts) {
           if (pred_.count(t) || !nodes_.count(t)) continue;
-          pred_[t] = Pred{id, e.kind, e.loc, handler};
+          pred_[t] = Pred{id, e.kind, e.loc, handler, t != e.callee};
           work.push_back(t);
           order_.push_back(t);
         }
