@@ -76,11 +76,30 @@ inline std::string qualifiedName(const clang::NamedDecl *D) {
 /// How a function or variable is named in messages: qualified, without anonymous
 /// namespaces ("intake::kSku", not "intake::(anonymous namespace)::kSku"); the note's
 /// location already says which file it is in.
-inline std::string displayName(const clang::NamedDecl *D) {
-  std::string qn = qualifiedName(D);
+inline std::string withoutAnonymousNamespaces(std::string qn) {
   static const std::string anon = "(anonymous namespace)::";
   for (size_t at; (at = qn.find(anon)) != std::string::npos;) qn.erase(at, anon.size());
   return qn;
+}
+
+inline std::string displayName(const clang::NamedDecl *D) { return withoutAnonymousNamespaces(qualifiedName(D)); }
+
+/// A variable's name in messages, with the template arguments of the instantiation it
+/// belongs to: 'CardRule<Visa>::pattern', 'kReference<char>'.
+inline std::string displayVarName(const clang::VarDecl *VD) {
+  using namespace clang;
+  PrintingPolicy policy(VD->getASTContext().getLangOpts());
+  std::string args;
+  llvm::raw_string_ostream os(args);
+  if (auto *VS = dyn_cast<VarTemplateSpecializationDecl>(VD)) {
+    printTemplateArgumentList(os, VS->getTemplateArgs().asArray(), policy);
+    return withoutAnonymousNamespaces(displayName(VD) + os.str());
+  }
+  if (auto *CS = dyn_cast<ClassTemplateSpecializationDecl>(VD->getDeclContext())) {
+    printTemplateArgumentList(os, CS->getTemplateArgs().asArray(), policy);
+    return withoutAnonymousNamespaces(displayName(CS) + os.str() + "::" + VD->getDeclName().getAsString());
+  }
+  return displayName(VD);
 }
 
 /// Where built-in fallback headers are served from (a virtual directory).
@@ -197,7 +216,7 @@ public:
       if (VD->isTemplated()) return true;
       // A namespace-scope or static data member initialiser: a node of its own.
       std::string id = "init:" + usrOf(VD);
-      size_t idx = node(id, displayName(VD), qualifiedName(VD), "static-init", VD->getLocation());
+      size_t idx = node(id, displayVarName(VD), qualifiedName(VD), "static-init", VD->getLocation());
       describeStaticVar(VD, out_.functions[idx].attrs);
       pushFrame(idx);
       bool r = base();
