@@ -449,12 +449,14 @@ public:
   // a response header, or a hop-by-hop list, is not a request header.
 
   bool VisitCXXConstructExpr(clang::CXXConstructExpr *E) {
+    noteFunctionObjectArgs(E->getConstructor(), llvm::ArrayRef<const clang::Expr *>(E->getArgs(), E->getNumArgs()));
     if (headerContext_.count(E))
       noteHeaderPair(llvm::ArrayRef<const clang::Expr *>(E->getArgs(), E->getNumArgs()), E->getBeginLoc());
     return true;
   }
   bool VisitCallExpr(clang::CallExpr *E) {
     using namespace clang;
+    noteFunctionObjectArgs(E->getDirectCallee(), llvm::ArrayRef<const clang::Expr *>(E->getArgs(), E->getNumArgs()));
     if (auto *OC = dyn_cast<CXXOperatorCallExpr>(E); OC && OC->isAssignmentOp() && OC->getNumArgs() == 2) {
       if (headerishExpr(OC->getArg(0))) markHeaderContext(OC->getArg(1));
       return true;
@@ -555,9 +557,13 @@ public:
 
   bool VisitStringLiteral(clang::StringLiteral *S) {
     if (!frame() || !(S->isOrdinary() || S->isUTF8())) return true;
-    // A header line sent as a header, or a whole raw request ("GET / HTTP/1.1\r\n...").
-    if (isConnectionCloseHeader(S->getString()) &&
-        (headerContext_.count(S) || llvm::StringRef(S->getString().lower()).contains("http/1."))) {
+    // A header line sent as a header, or a whole raw request ("GET / HTTP/1.1\r\n..."),
+    // but not a canned response ("HTTP/1.1 503 ...\r\nConnection: close").
+    auto rawRequest = [](llvm::StringRef text) {
+      std::string lower = text.ltrim().lower();
+      return llvm::StringRef(lower).contains(" http/1.") && !llvm::StringRef(lower).starts_with("http/");
+    };
+    if (isConnectionCloseHeader(S->getString()) && (headerContext_.count(S) || rawRequest(S->getString()))) {
       Site &site = addSite(Kind::Network, "Connection: close", "Connection: close", "header", S->getBeginLoc());
       site.kind = "connection-close";
     }
@@ -796,7 +802,10 @@ private:
     const FunctionDecl *FD = CE->getDirectCallee();
     if (auto *callee = dyn_cast<DeclRefExpr>(CE->getCallee()->IgnoreParenImpCasts())) calleeRefs_.insert(callee);
     noteMemberFlow(CE);
-    if (FD) callsTo_[patternOf(FD)].push_back(CE);
+    if (FD) {
+      callsTo_[patternOf(FD)].push_back(CE);
+      callSites_[CE] = CallSite{frame()->fn().id, frame()->once > 0};
+    }
     // snprintf(url, n, "http://%s/2018-06-01/runtime/invocation/next", api): the
     // buffer now holds the next-event URL.
     if (CE->getNumArgs() > 1 && !isa<CXXOperatorCallExpr>(CE))
@@ -1715,29 +1724,57 @@ private:
   bool waitedImmediately(const clang::CallExpr *CE) {
     using namespace clang;
     if (waited_.count(CE)) return true;
-    // auto f = client.InvokeCallable(req); ... f.get();  (and no other future started)
+    // auto f = client.InvokeCallable(req); ... f.get();  with no other future in flight
+    // between the call and that wait. Futures whose lifetimes overlap are a fan-out;
+    // `f1 = A(); f1.get(); f2 = B(); f2.get();` is two synchronous calls in a row.
     auto it = storeTargets_.find(coreOf(CE));
     const FunctionDecl *fn = frame() ? enclosingFunctionOfFrame() : nullptr;
     if (it == storeTargets_.end() || !fn || !fn->getBody()) return false;
     std::string key = it->second;
-    unsigned futures = 0;
-    bool waited = false;
+    struct Future {
+      SourceLocation start;
+      std::string key;
+    };
+    std::vector<Future> futures;                          // every future-returning call
+    std::vector<std::pair<SourceLocation, std::string>> waits; // .get()/.wait() on a stored future
     std::function<void(const Stmt *)> walk = [&](const Stmt *S) {
       if (!S) return;
       if (auto *call = dyn_cast<CallExpr>(S))
         if (const FunctionDecl *callee = call->getDirectCallee()) {
           QualType R = callee->getReturnType();
-          if (auto *RD = R->getAsCXXRecordDecl(); RD && (RD->getName() == "future" || RD->getName() == "shared_future"))
-            ++futures;
+          if (auto *RD = R->getAsCXXRecordDecl(); RD && (RD->getName() == "future" || RD->getName() == "shared_future")) {
+            auto t = storeTargets_.find(coreOf(call));
+            futures.push_back({call->getBeginLoc(), t == storeTargets_.end() ? std::string() : t->second});
+          }
           if (auto *MC = dyn_cast<CXXMemberCallExpr>(call); MC && MC->getMethodDecl() && MC->getMethodDecl()->getIdentifier() &&
-                                                           (MC->getMethodDecl()->getName() == "get" || MC->getMethodDecl()->getName() == "wait") &&
-                                                           objectKey(MC->getImplicitObjectArgument()) == key)
-            waited = true;
+                                                           (MC->getMethodDecl()->getName() == "get" || MC->getMethodDecl()->getName() == "wait"))
+            waits.push_back({MC->getBeginLoc(), objectKey(MC->getImplicitObjectArgument())});
         }
       for (const Stmt *c : S->children()) walk(c);
     };
     walk(fn->getBody());
-    return waited && futures <= 1; // several futures joined together are a fan-out
+    auto before = [&](SourceLocation a, SourceLocation b) { return sm_.isBeforeInTranslationUnit(a, b); };
+    auto firstWaitAfter = [&](const std::string &k, SourceLocation from) -> std::optional<SourceLocation> {
+      std::optional<SourceLocation> best;
+      if (k.empty()) return best;
+      for (const auto &[loc, wk] : waits)
+        if (wk == k && before(from, loc) && (!best || before(loc, *best))) best = loc;
+      return best;
+    };
+    SourceLocation start = CE->getBeginLoc();
+    std::optional<SourceLocation> wait = firstWaitAfter(key, start);
+    if (!wait) return false;
+    for (const Future &o : futures) {
+      if (o.start == start) continue;
+      // Another future started while this one is in flight...
+      if (before(start, o.start) && before(o.start, *wait)) return false;
+      // ...or started earlier and still in flight when this one starts.
+      if (before(o.start, start)) {
+        std::optional<SourceLocation> ow = firstWaitAfter(o.key, o.start);
+        if (!ow || before(start, *ow)) return false;
+      }
+    }
+    return true;
   }
 
   const clang::FunctionDecl *enclosingFunctionOfFrame() { return currentFunction_; }
@@ -1807,9 +1844,22 @@ private:
 
   /// The long-lived object (a variable with static storage, or a data member) that
   /// `E` tests for emptiness (`!x`, `x == nullptr`, `!x.has_value()`, `x.empty()`).
+  /// `__builtin_expect(!g, 0)` (what LIKELY/UNLIKELY macros expand to) tests `!g`.
+  static const clang::Expr *withoutExpect(const clang::Expr *E) {
+    E = E->IgnoreParenImpCasts();
+    while (auto *CE = llvm::dyn_cast<clang::CallExpr>(E)) {
+      unsigned id = CE->getBuiltinCallee();
+      if ((id != clang::Builtin::BI__builtin_expect && id != clang::Builtin::BI__builtin_expect_with_probability) ||
+          CE->getNumArgs() == 0)
+        break;
+      E = CE->getArg(0)->IgnoreParenImpCasts();
+    }
+    return E;
+  }
+
   const clang::Decl *testedEmpty(const clang::Expr *E) {
     using namespace clang;
-    E = E->IgnoreParenImpCasts();
+    E = withoutExpect(E);
     if (auto *UO = dyn_cast<UnaryOperator>(E); UO && UO->getOpcode() == UO_LNot)
       return testedNonEmpty(UO->getSubExpr());
     if (auto *BO = dyn_cast<BinaryOperator>(E)) {
@@ -1835,7 +1885,9 @@ private:
   /// The long-lived object that `E` tests for being set (`x`, `x != nullptr`, `x.has_value()`).
   const clang::Decl *testedNonEmpty(const clang::Expr *E) {
     using namespace clang;
-    E = E->IgnoreParenImpCasts();
+    E = withoutExpect(E);
+    if (auto *UO = dyn_cast<UnaryOperator>(E); UO && UO->getOpcode() == UO_LNot) // `!!p`, `!!(!p)`
+      return testedEmpty(UO->getSubExpr());
     if (auto *SC = dyn_cast<CXXStaticCastExpr>(E); SC && SC->getType()->isBooleanType()) // static_cast<bool>(p)
       return testedNonEmpty(SC->getSubExpr());
     if (auto *MC = dyn_cast<CXXMemberCallExpr>(E)) {
@@ -1856,7 +1908,27 @@ private:
       if (form.Opcode == BO_NE) return comparedWithNull(form.LHS, form.RHS);
       return nullptr;
     }
-    return storageOf(E);
+    if (const Decl *d = storageOf(E)) return d;
+    // `T* p = g.load(); if (!p) { ...; g.store(p); }` (double-checked locking): a local
+    // copy of the long-lived object tests that object.
+    if (const VarDecl *local = snapshotLocal(E); local && followingReference_ < 8) {
+      ++followingReference_;
+      const Decl *d = testedNonEmpty(local->getInit());
+      --followingReference_;
+      return d;
+    }
+    return nullptr;
+  }
+
+  /// A local variable (not a parameter, reference or static) named by `E`, with an
+  /// initialiser.
+  static const clang::VarDecl *snapshotLocal(const clang::Expr *E) {
+    auto *DRE = llvm::dyn_cast<clang::DeclRefExpr>(E->IgnoreParenImpCasts());
+    auto *VD = DRE ? llvm::dyn_cast<clang::VarDecl>(DRE->getDecl()) : nullptr;
+    if (!VD || llvm::isa<clang::ParmVarDecl>(VD) || !VD->hasLocalStorage() || VD->getType()->isReferenceType() ||
+        !VD->getInit())
+      return nullptr;
+    return VD;
   }
 
   const clang::Decl *comparedWithNull(const clang::Expr *L, const clang::Expr *R) {
@@ -1871,6 +1943,8 @@ private:
     if (isNull(L)) return testedNonEmpty(R);
     // A cache of clients: `cache.find(k) == cache.end()` tests the entry for k.
     auto containerOf = [&](const clang::Expr *E, llvm::StringRef method) -> const clang::Decl * {
+      // `if (auto it = cache.find(k); it == cache.end())`: the iterator's initialiser.
+      if (const clang::VarDecl *local = snapshotLocal(E)) E = local->getInit();
       auto *MC = llvm::dyn_cast<clang::CXXMemberCallExpr>(stripForFlow(E));
       const clang::CXXMethodDecl *M = MC ? MC->getMethodDecl() : nullptr;
       if (!M || !M->getIdentifier() || M->getName() != method) return nullptr;
@@ -2081,8 +2155,18 @@ private:
 
   struct Target {
     std::string id;
-    std::string via; ///< the variable it came through, if any
+    std::string via;     ///< the variable it came through, if any
+    std::string caller;  ///< through a parameter: the function whose call passed it
+    bool callerOnce = false; ///< ... in a once-only region
+    bool same(const Target &o) const { return id == o.id && caller == o.caller && callerOnce == o.callerOnce; }
   };
+  /// Where each call was made: the node whose body holds it, and whether it is once-only.
+  struct CallSite {
+    std::string node;
+    bool once = false;
+  };
+  std::unordered_map<const clang::CallExpr *, CallSite> callSites_;
+  CallSite passedBy_; ///< while resolving a parameter: the call that passed the argument
 
   void resolveCallables(const clang::Expr *E, std::vector<Target> &out, std::set<const void *> &seen, int depth,
                         const std::string &via) {
@@ -2091,9 +2175,10 @@ private:
     E = stripForFlow(E);
     if (!seen.insert(E).second) return;
     auto add = [&](const std::string &id) {
+      Target n{id, via, passedBy_.node, passedBy_.once};
       for (const Target &t : out)
-        if (t.id == id) return;
-      out.push_back({id, via});
+        if (t.same(n)) return;
+      out.push_back(n);
     };
     if (auto *LE = dyn_cast<LambdaExpr>(E)) {
       add(lambdaId(LE->getLambdaClass()));
@@ -2178,15 +2263,30 @@ private:
     }
   }
 
+  /// A function object of ours handed to the library (`std::visit(Upload{}, ev)`,
+  /// `std::thread t(Worker{})`, `std::for_each(b, e, Tally{})`): the library calls it,
+  /// as it would a lambda, and we do not read the library's bodies.
+  void noteFunctionObjectArgs(const clang::FunctionDecl *callee, llvm::ArrayRef<const clang::Expr *> args) {
+    if (!frame() || !callee || !inSystem(callee->getLocation())) return;
+    for (const clang::Expr *arg : args) {
+      if (!arg) continue;
+      const clang::CXXRecordDecl *RD = arg->getType().getNonReferenceType()->getAsCXXRecordDecl();
+      if (!RD || RD->isLambda()) continue;
+      std::vector<Target> targets;
+      addCallOperators(RD, targets, "");
+      for (const Target &t : targets) addEdge(t.id, arg->getBeginLoc(), EdgeKind::Call);
+    }
+  }
+
   void addCallOperators(const clang::CXXRecordDecl *RD, std::vector<Target> &out, const std::string &via) {
     if (!RD || RD->isLambda() || !RD->hasDefinition() || inSystem(RD->getLocation())) return;
     RD = RD->getDefinition();
     for (const auto *M : RD->methods())
       if (M->getOverloadedOperator() == clang::OO_Call) {
-        std::string id = idOf(patternOf(M));
+        Target n{idOf(patternOf(M)), via, passedBy_.node, passedBy_.once};
         bool dup = false;
-        for (const Target &t : out) dup = dup || t.id == id;
-        if (!dup) out.push_back({id, via});
+        for (const Target &t : out) dup = dup || t.same(n);
+        if (!dup) out.push_back(n);
       }
   }
 
@@ -2201,7 +2301,14 @@ private:
     for (const CallExpr *CE : it->second) {
       unsigned shift = 0;
       if (auto *OC = dyn_cast<CXXOperatorCallExpr>(CE); OC && isa<CXXMethodDecl>(FD)) shift = 1;
-      if (idx + shift < CE->getNumArgs()) resolveCallables(CE->getArg(idx + shift), out, seen, depth + 1, via);
+      if (idx + shift >= CE->getNumArgs()) continue;
+      // The callable runs only when that call runs: the edge is conditional on its
+      // caller (the outermost one, when a parameter is passed on to another function).
+      CallSite saved = passedBy_;
+      if (auto cs = callSites_.find(CE); cs != callSites_.end())
+        passedBy_ = CallSite{cs->second.node, saved.once || cs->second.once};
+      resolveCallables(CE->getArg(idx + shift), out, seen, depth + 1, via);
+      passedBy_ = saved;
     }
   }
 
@@ -2231,7 +2338,8 @@ private:
         e.callee = t.id;
         e.loc = toLoc(call.loc);
         e.kind = EdgeKind::Call;
-        e.once = call.once;
+        e.once = call.once || t.callerOnce;
+        e.caller = t.caller;
         out_.functions[call.node].edges.push_back(e);
       }
     }
@@ -2368,10 +2476,10 @@ private:
 
   // ---- names, ids, locations ---------------------------------------------------------
 
-  static const clang::FunctionDecl *patternOf(const clang::FunctionDecl *FD) {
-    if (const clang::FunctionDecl *P = FD->getTemplateInstantiationPattern()) FD = P;
-    return FD->getCanonicalDecl();
-  }
+  /// The declaration that names a function node. Each instantiation of a template is a
+  /// node of its own: `create<S3Client>()` in main and `create<Scratch>()` in the
+  /// handler construct different things, and `if constexpr` keeps different branches.
+  static const clang::FunctionDecl *patternOf(const clang::FunctionDecl *FD) { return FD->getCanonicalDecl(); }
 
   std::string usrOf(const clang::Decl *D) {
     llvm::SmallString<128> buf;
@@ -2388,7 +2496,15 @@ private:
 
   std::string lambdaId(const clang::CXXRecordDecl *closure) {
     Loc l = toLoc(closure->getLocation());
-    return "lambda:" + l.file + ":" + std::to_string(l.offset);
+    std::string id = "lambda:" + l.file + ":" + std::to_string(l.offset);
+    // A lambda in a template: one closure per instantiation of the enclosing function.
+    for (const clang::DeclContext *DC = closure->getDeclContext(); DC; DC = DC->getParent())
+      if (auto *FD = llvm::dyn_cast<clang::FunctionDecl>(DC)) {
+        if (FD->isTemplateInstantiation() || FD->getTemplateInstantiationPattern())
+          return id + "@" + usrOf(FD->getCanonicalDecl());
+        if (!llvm::isa<clang::CXXMethodDecl>(FD) || !llvm::cast<clang::CXXMethodDecl>(FD)->getParent()->isLambda()) break;
+      }
+    return id;
   }
 
   std::string lambdaName(const clang::LambdaExpr *LE) {

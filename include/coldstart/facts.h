@@ -64,6 +64,10 @@ struct Edge {
   Loc loc;            ///< where the call happens
   EdgeKind kind = EdgeKind::Call;
   bool once = false;  ///< inside a once-only region: does not run per invocation
+  /// A call through a parameter: the function whose call passed the callable. The edge
+  /// runs only in contexts where that function runs (`timed("init", build)` in main
+  /// does not make `timed`'s call of its parameter build a client per invocation).
+  std::string caller;
 };
 
 /// A place where something with a cost happens: a client is built, a sleep is
@@ -180,12 +184,14 @@ inline void from_json(const nlohmann::json &j, Fix &f) {
 }
 inline void to_json(nlohmann::json &j, const Edge &e) {
   j = nlohmann::json{{"callee", e.callee}, {"loc", e.loc}, {"kind", edgeKindName(e.kind)}, {"once", e.once}};
+  if (!e.caller.empty()) j["caller"] = e.caller;
 }
 inline void from_json(const nlohmann::json &j, Edge &e) {
   e.callee = j.at("callee").get<std::string>();
   e.loc = j.at("loc").get<Loc>();
   e.kind = edgeKindFromName(j.at("kind").get<std::string>());
   e.once = j.value("once", false);
+  e.caller = j.value("caller", std::string());
 }
 inline void to_json(nlohmann::json &j, const Site &s) {
   j = nlohmann::json{{"kind", s.kind}, {"entry", s.entry}, {"subject", s.subject}, {"form", s.form},

@@ -56,7 +56,7 @@ public:
       into.mentionsNextUrl = into.mentionsNextUrl || f.mentionsNextUrl;
       for (const Edge &e : f.edges)
         if (std::none_of(into.edges.begin(), into.edges.end(), [&](const Edge &o) {
-              return o.callee == e.callee && o.loc == e.loc && o.once == e.once;
+              return o.callee == e.callee && o.loc == e.loc && o.once == e.once && o.caller == e.caller;
             }))
           into.edges.push_back(e);
       for (const Site &s : f.sites)
@@ -77,7 +77,7 @@ public:
   void link(const std::vector<std::string> &handlerNames) {
     for (auto &[id, f] : nodes_) {
       std::sort(f.edges.begin(), f.edges.end(), [](const Edge &a, const Edge &b) {
-        return std::tie(a.loc, a.callee) < std::tie(b.loc, b.callee);
+        return std::tie(a.loc, a.callee, a.caller, a.once) < std::tie(b.loc, b.callee, b.caller, b.once);
       });
       for (const std::string &base : f.overrides) overriders_[base].push_back(id);
     }
@@ -258,22 +258,37 @@ private:
       work.push_back(handlers_[i].id);
       order_.push_back(handlers_[i].id);
     }
+    // Edges conditional on a caller (calls through a parameter) wait until that caller
+    // is reached too.
+    std::map<std::string, std::vector<std::pair<std::string, const Edge *>>> waiting;
+    auto follow = [&](const std::string &id, const Edge &e) {
+      size_t handler = pred_.at(id).handler;
+      std::vector<std::string> ts;
+      targets(e.callee, ts);
+      for (const std::string &t : ts) {
+        if (pred_.count(t) || !nodes_.count(t)) continue;
+        pred_[t] = Pred{id, e.kind, e.loc, handler, t != e.callee};
+        work.push_back(t);
+        order_.push_back(t);
+      }
+    };
     while (!work.empty()) {
       std::string id = work.front();
       work.pop_front();
+      if (auto w = waiting.find(id); w != waiting.end()) {
+        auto ready = std::move(w->second);
+        waiting.erase(w);
+        for (auto &[from, e] : ready) follow(from, *e);
+      }
       const FunctionFacts *f = node(id);
       if (!f) continue;
-      size_t handler = pred_.at(id).handler;
       for (const Edge &e : f->edges) {
         if (e.once) continue;
-        std::vector<std::string> ts;
-        targets(e.callee, ts);
-        for (const std::string &t : ts) {
-          if (pred_.count(t) || !nodes_.count(t)) continue;
-          pred_[t] = Pred{id, e.kind, e.loc, handler, t != e.callee};
-          work.push_back(t);
-          order_.push_back(t);
+        if (!e.caller.empty() && !pred_.count(e.caller)) {
+          waiting[e.caller].push_back({id, &e});
+          continue;
         }
+        follow(id, e);
       }
     }
   }

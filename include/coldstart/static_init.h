@@ -134,6 +134,7 @@ inline std::vector<StaticInit> analyseStaticInits(const Program &program, const 
         // What runs during initialisation: calls, constructions, destructions, loops.
         // A lambda created or a function whose address is taken there does not run.
         if (e.kind == EdgeKind::Lambda || e.kind == EdgeKind::Reference) continue;
+        if (!e.caller.empty() && !pred.count(e.caller)) continue; // passed by a call that does not run here
         if (pred.count(e.callee) || !program.node(e.callee)) continue;
         pred[e.callee] = Pred{cur, PathStep{f->name, program.node(e.callee)->name, e.kind, e.loc}};
         work.push_back(e.callee);
