@@ -32,14 +32,18 @@ public:
       at.loc = si.node->loc;
       if (!si.sdkObject.empty()) {
         bool tls = si.node->attrs.count("thread_local") != 0;
+        bool leaked = si.node->attrs.count("never-destroyed") != 0; // `static T* g = new T;`
+        std::string lifetime =
+            tls ? "thread storage: it is built when a thread first uses it, possibly before main calls "
+                  "Aws::InitAPI, and destroyed at thread exit, possibly after Aws::ShutdownAPI"
+            : leaked ? "static storage: it is built before main calls Aws::InitAPI (and never destroyed)"
+                     : "static storage: it is built before main calls Aws::InitAPI and destroyed after "
+                       "Aws::ShutdownAPI";
         Finding f = ctx.plainFinding(
             id(), at,
-            "'" + si.variable + "' holds an AWS SDK object ('" + si.sdkObject + "') with " +
-                (tls ? "thread storage: it is built when a thread first uses it, possibly before main calls "
-                       "Aws::InitAPI, and destroyed at thread exit, possibly after Aws::ShutdownAPI"
-                     : "static storage: it is built before main calls Aws::InitAPI and destroyed after "
-                       "Aws::ShutdownAPI") +
-                ", which is undefined behaviour (a crash at start or at exit); build it in main after "
+            "'" + si.variable + "' holds an AWS SDK object ('" + si.sdkObject + "') with " + lifetime +
+                ", which is undefined behaviour (" + (leaked ? "a crash at start" : "a crash at start or at exit") +
+                "); build it in main after "
                 "Aws::InitAPI, inside a scope that ends before Aws::ShutdownAPI, and pass it to the handler");
         f.severity = "error";
         ctx.report(std::move(f));

@@ -1802,6 +1802,8 @@ private:
         if (!sdk.empty()) attrs["sdk-pointer"] = "1"; // the initialiser may build a derived class
       }
     if (!sdk.empty()) attrs["sdk-object"] = sdk;
+    // `static T* g = new T;` / `static T& g = *new T;`: the object is never destroyed.
+    if (dynamic && (VD->getType()->isPointerType() || VD->getType()->isReferenceType())) attrs["never-destroyed"] = "1";
   }
 
   /// The AWS SDK class held by value in `T` (directly, in an array, or as a member or
