@@ -1668,8 +1668,8 @@ private:
     return false;
   }
 
-  /// 1: sets the invocation type to Event or to something not constant; 0: sets it to
-  /// another constant; -1: does not set it.
+  /// 1: sets the invocation type to Event, DryRun (validates, runs no function) or to
+  /// something not constant; 0: sets it to another constant; -1: does not set it.
   int invocationTypeIn(const clang::Stmt *S) {
     using namespace clang;
     if (!S) return -1;
@@ -1680,7 +1680,7 @@ private:
           MC->getNumArgs() == 1) {
         auto *DRE = dyn_cast<DeclRefExpr>(MC->getArg(0)->IgnoreParenImpCasts());
         auto *EC = DRE ? dyn_cast<EnumConstantDecl>(DRE->getDecl()) : nullptr;
-        result = !EC ? 1 : (EC->getName() == "Event" ? 1 : 0);
+        result = !EC ? 1 : (EC->getName() == "Event" || EC->getName() == "DryRun" ? 1 : 0);
       }
     }
     for (const Stmt *c : S->children()) {
