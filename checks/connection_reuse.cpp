@@ -41,7 +41,7 @@ public:
   }
 
 private:
-  /// curl_easy_init ... curl_easy_cleanup, both on the per-invocation path.
+  /// curl_easy_init (or curl_easy_duphandle) ... curl_easy_cleanup, both on the per-invocation path.
   void curlHandlesPerInvocation(CheckContext &ctx) const {
     std::set<std::string> released;
     ctx.forEachPerInvocationSite([&](const FunctionFacts &, const Site &s) {
@@ -49,12 +49,13 @@ private:
         released.insert(s.data.at("object"));
     });
     ctx.forEachPerInvocationSite([&](const FunctionFacts &node, const Site &s) {
-      if (s.kind != "client" || s.entry != "curl_easy_init" || s.data.count("pooled")) return;
+      if (s.kind != "client" || (s.entry != "curl_easy_init" && s.entry != "curl_easy_duphandle") || s.data.count("pooled"))
+        return;
       auto obj = s.data.find("object");
       if (obj == s.data.end() || !released.count(obj->second)) return;
       Finding f = ctx.perInvocationFinding(
           id(), node, s,
-          "'curl_easy_init' creates a handle that is cleaned up in the same invocation: its connection cache "
+          "'" + s.entry + "' creates a handle that is cleaned up in the same invocation: its connection cache "
           "goes with it, so every invocation opens a new TCP connection and TLS session; create the handle once at "
           "init and reuse it (curl_easy_reset between requests keeps the connection cache)");
       f.supersedes.push_back(kClientCheck);
