@@ -2053,11 +2053,35 @@ private:
   /// tests: the then-branch of `if (!g)`, the else-branch of `if (g)`.
   const clang::Stmt *lazyInitBranch(const clang::IfStmt *S) {
     if (!S->getCond()) return nullptr;
-    if (firstCallerWins(S->getCond())) return S->getThen();
+    if (firstCallerWins(S->getCond()) || insertedNewKey(S->getCond())) return S->getThen();
     if (const clang::Decl *key = testedEmpty(S->getCond()); key && assigns(S->getThen(), key)) return S->getThen();
     if (S->getElse())
       if (const clang::Decl *key = testedNonEmpty(S->getCond()); key && assigns(S->getElse(), key)) return S->getElse();
     return nullptr;
+  }
+
+  /// `auto [it, inserted] = cache.try_emplace(k); if (inserted) ...` (or `r.second` of
+  /// a local result): the branch runs once per key of a long-lived cache.
+  bool insertedNewKey(const clang::Expr *E) {
+    using namespace clang;
+    E = withoutExpect(E);
+    const Expr *init = nullptr;
+    if (auto *DRE = dyn_cast<DeclRefExpr>(E)) {
+      auto *BD = dyn_cast<BindingDecl>(DRE->getDecl());
+      auto *DD = BD ? dyn_cast_or_null<DecompositionDecl>(BD->getDecomposedDecl()) : nullptr;
+      if (!DD || DD->bindings().size() != 2 || DD->bindings()[1] != BD) return false;
+      init = DD->getInit();
+    } else if (auto *ME = dyn_cast<MemberExpr>(E)) {
+      const IdentifierInfo *name = ME->getMemberDecl()->getIdentifier();
+      if (name && name->getName() == "second")
+        if (const VarDecl *local = snapshotLocal(ME->getBase())) init = local->getInit();
+    }
+    if (!init) return false;
+    auto *MC = dyn_cast<CXXMemberCallExpr>(stripForFlow(init));
+    const CXXMethodDecl *M = MC ? MC->getMethodDecl() : nullptr;
+    if (!M || !M->getIdentifier()) return false;
+    StringRef n = M->getName();
+    return (n == "try_emplace" || n == "emplace" || n == "insert") && storageOf(MC->getImplicitObjectArgument());
   }
 
   /// `!g_done.exchange(true)`, `!g_flag.test_and_set()` on a long-lived atomic: only the
