@@ -84,6 +84,34 @@ inline std::string withoutAnonymousNamespaces(std::string qn) {
 
 inline std::string displayName(const clang::NamedDecl *D) { return withoutAnonymousNamespaces(qualifiedName(D)); }
 
+/// `<args>` of a template instantiation, or "" when an argument has no name worth
+/// showing (a lambda's or an unnamed type: '(lambda at /path:12:3)').
+inline std::string templateArgsText(llvm::ArrayRef<clang::TemplateArgument> args, const clang::ASTContext &ctx) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  clang::printTemplateArgumentList(os, args, clang::PrintingPolicy(ctx.getLangOpts()));
+  os.flush();
+  if (text.find("(lambda") != std::string::npos || text.find("(unnamed") != std::string::npos ||
+      text.find("(anonymous") != std::string::npos || text.size() > 80)
+    return {};
+  return text;
+}
+
+/// A function's name in notes and reports, with the template arguments of the
+/// instantiation: 'create<Aws::S3::S3Client>', 'Box<int>::get'.
+inline std::string displayFunctionName(const clang::FunctionDecl *FD) {
+  using namespace clang;
+  std::string name = displayName(FD);
+  if (auto *CS = dyn_cast<ClassTemplateSpecializationDecl>(FD->getDeclContext())) {
+    std::string cls = displayName(CS);
+    if (name.rfind(cls + "::", 0) == 0)
+      name = cls + templateArgsText(CS->getTemplateArgs().asArray(), FD->getASTContext()) + name.substr(cls.size());
+  }
+  if (const TemplateArgumentList *args = FD->getTemplateSpecializationArgs())
+    name += templateArgsText(args->asArray(), FD->getASTContext());
+  return name;
+}
+
 /// A variable's name in messages, with the template arguments of the instantiation it
 /// belongs to: 'CardRule<Visa>::pattern', 'kReference<char>'.
 inline std::string displayVarName(const clang::VarDecl *VD) {
@@ -631,7 +659,7 @@ private:
     // cannot tell what it constructs or calls).
     if (FD->isDependentContext()) return true;
     const FunctionDecl *canon = patternOf(FD);
-    size_t idx = node(idOf(canon), displayName(canon), qualifiedName(canon), "function", canon->getLocation());
+    size_t idx = node(idOf(canon), displayFunctionName(canon), qualifiedName(canon), "function", canon->getLocation());
     FunctionFacts &fn = out_.functions[idx];
     if (isHandlerSignature(FD)) fn.handlerSignature = true;
     if (auto *MD = dyn_cast<CXXMethodDecl>(FD))
