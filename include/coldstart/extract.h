@@ -275,6 +275,15 @@ public:
     return true;
   }
 
+  // Unevaluated operands run nothing: decltype(make()), sizeof(make()), noexcept(make()).
+  bool TraverseDecltypeTypeLoc(clang::DecltypeTypeLoc) { return true; }
+  bool TraverseUnaryExprOrTypeTraitExpr(clang::UnaryExprOrTypeTraitExpr *) { return true; }
+  bool TraverseCXXNoexceptExpr(clang::CXXNoexceptExpr *) { return true; }
+  bool TraverseCXXTypeidExpr(clang::CXXTypeidExpr *E) {
+    return E->isPotentiallyEvaluated() ? Base::TraverseCXXTypeidExpr(E) : true;
+  }
+  bool TraverseRequiresExpr(clang::RequiresExpr *) { return true; }
+
   bool TraverseDeclStmt(clang::DeclStmt *S) {
     using namespace clang;
     if (frame() && S->isSingleDecl())
@@ -371,7 +380,19 @@ public:
     std::string name = lambdaName(LE);
     auto traverseBody = [&](FunctionDecl *op) {
       if (!op || !op->hasBody() || op->isDependentContext()) return true;
-      size_t idx = node(id, name, "", "lambda", LE->getBeginLoc());
+      std::string opId = lambdaNodeId(op);
+      if (opId != id) {
+        // A generic lambda: one node per instantiation of its call operator, and the
+        // lambda itself (what creating it assumes runs) reaches each of them.
+        size_t base = node(id, name, "", "lambda", LE->getBeginLoc());
+        Edge e;
+        e.callee = opId;
+        e.loc = toLoc(LE->getBeginLoc());
+        e.kind = EdgeKind::Loop; // like a loop node: the same code, folded out of call paths
+        auto &edges = out_.functions[base].edges;
+        if (std::none_of(edges.begin(), edges.end(), [&](const Edge &o) { return o.callee == opId; })) edges.push_back(e);
+      }
+      size_t idx = node(opId, name, "", "lambda", LE->getBeginLoc());
       if (isHandlerSignature(op)) out_.functions[idx].handlerSignature = true;
       pushFrame(idx);
       const FunctionDecl *savedFn = currentFunction_;
@@ -733,7 +754,7 @@ private:
   void addEdgeTo(const clang::FunctionDecl *FD, clang::SourceLocation loc, EdgeKind kind) {
     if (!FD || inSystem(FD->getLocation())) return;
     if (auto *MD = llvm::dyn_cast<clang::CXXMethodDecl>(FD); MD && MD->getParent()->isLambda()) {
-      addEdge(lambdaId(MD->getParent()), loc, kind);
+      addEdge(lambdaNodeId(MD), loc, kind);
       return;
     }
     addEdge(idOf(patternOf(FD)), loc, kind);
@@ -1762,6 +1783,7 @@ private:
     struct Future {
       SourceLocation start;
       std::string key;
+      bool immediate; ///< `InvokeCallable(r).get()`: waited where it starts
     };
     std::vector<Future> futures;                          // every future-returning call
     std::vector<std::pair<SourceLocation, std::string>> waits; // .get()/.wait() on a stored future
@@ -1772,7 +1794,8 @@ private:
           QualType R = callee->getReturnType();
           if (auto *RD = R->getAsCXXRecordDecl(); RD && (RD->getName() == "future" || RD->getName() == "shared_future")) {
             auto t = storeTargets_.find(coreOf(call));
-            futures.push_back({call->getBeginLoc(), t == storeTargets_.end() ? std::string() : t->second});
+            futures.push_back({call->getBeginLoc(), t == storeTargets_.end() ? std::string() : t->second,
+                               waited_.count(call) != 0});
           }
           if (auto *MC = dyn_cast<CXXMemberCallExpr>(call); MC && MC->getMethodDecl() && MC->getMethodDecl()->getIdentifier() &&
                                                            (MC->getMethodDecl()->getName() == "get" || MC->getMethodDecl()->getName() == "wait"))
@@ -1797,7 +1820,7 @@ private:
       // Another future started while this one is in flight...
       if (before(start, o.start) && before(o.start, *wait)) return false;
       // ...or started earlier and still in flight when this one starts.
-      if (before(o.start, start)) {
+      if (before(o.start, start) && !o.immediate) {
         std::optional<SourceLocation> ow = firstWaitAfter(o.key, o.start);
         if (!ow || before(start, *ow)) return false;
       }
@@ -1874,6 +1897,17 @@ private:
 
   /// The long-lived object (a variable with static storage, or a data member) that
   /// `E` tests for emptiness (`!x`, `x == nullptr`, `!x.has_value()`, `x.empty()`).
+  /// `!!x` is `x`.
+  static const clang::Expr *withoutDoubleNegation(const clang::Expr *E) {
+    while (true) {
+      auto *outer = llvm::dyn_cast<clang::UnaryOperator>(E->IgnoreParenImpCasts());
+      if (!outer || outer->getOpcode() != clang::UO_LNot) return E->IgnoreParenImpCasts();
+      auto *inner = llvm::dyn_cast<clang::UnaryOperator>(outer->getSubExpr()->IgnoreParenImpCasts());
+      if (!inner || inner->getOpcode() != clang::UO_LNot) return E->IgnoreParenImpCasts();
+      E = inner->getSubExpr();
+    }
+  }
+
   /// `__builtin_expect(!g, 0)` (what LIKELY/UNLIKELY macros expand to) tests `!g`.
   static const clang::Expr *withoutExpect(const clang::Expr *E) {
     E = E->IgnoreParenImpCasts();
@@ -2054,22 +2088,42 @@ private:
     return !inLoop;
   }
 
+  /// A constant that leaves an object empty or a flag unset: false, 0, nullptr, {}.
+  bool emptyValue(const clang::Expr *E) {
+    using namespace clang;
+    if (!E) return true;
+    E = E->IgnoreParenImpCasts();
+    if (E->isValueDependent() || E->containsErrors()) return false;
+    if (auto *IL = dyn_cast<InitListExpr>(E)) return IL->getNumInits() == 0;
+    if (auto *DRE = dyn_cast<DeclRefExpr>(E); DRE && DRE->getDecl()->getIdentifier() && DRE->getDecl()->getName() == "nullopt")
+      return true;
+    if (isa<CXXNullPtrLiteralExpr, GNUNullExpr>(E)) return true;
+    if (!E->getType()->isScalarType()) return false;
+    bool value = true;
+    return E->EvaluateAsBooleanCondition(value, ctx_) && !value;
+  }
+
   /// Whether `S` assigns (or resets, emplaces...) the object `key`.
   bool assigns(const clang::Stmt *S, const clang::Decl *key) {
     using namespace clang;
     if (!S) return false;
     auto isKey = [&](const Expr *E) { return storageOf(E) == key; };
-    if (auto *BO = dyn_cast<BinaryOperator>(S); BO && BO->isAssignmentOp() && isKey(BO->getLHS())) return true;
-    if (auto *OC = dyn_cast<CXXOperatorCallExpr>(S); OC && OC->isAssignmentOp() && OC->getNumArgs() > 0 && isKey(OC->getArg(0)))
+    // `g = false`, `g = nullptr`, `g.store(false)`, `g.reset()` empty the object: a guard
+    // that ends that way runs again next time.
+    if (auto *BO = dyn_cast<BinaryOperator>(S); BO && BO->isAssignmentOp() && isKey(BO->getLHS()) &&
+                                                !emptyValue(BO->getRHS()))
+      return true;
+    if (auto *OC = dyn_cast<CXXOperatorCallExpr>(S); OC && OC->isAssignmentOp() && OC->getNumArgs() == 2 &&
+                                                     isKey(OC->getArg(0)) && !emptyValue(OC->getArg(1)))
       return true;
     if (auto *MC = dyn_cast<CXXMemberCallExpr>(S)) {
       const CXXMethodDecl *M = MC->getMethodDecl();
-      if (M && M->getIdentifier()) {
+      if (M && M->getIdentifier() && isKey(MC->getImplicitObjectArgument())) {
         llvm::StringRef n = M->getName();
-        if ((n == "reset" || n == "emplace" || n == "assign" || n == "swap" || n == "insert" || n == "emplace_back" ||
-             n == "push_back" || n == "try_emplace" || n == "insert_or_assign" || n == "store") &&
-            isKey(MC->getImplicitObjectArgument()))
+        if (n == "emplace" || n == "assign" || n == "swap" || n == "insert" || n == "emplace_back" || n == "push_back" ||
+            n == "try_emplace" || n == "insert_or_assign")
           return true;
+        if ((n == "reset" || n == "store") && MC->getNumArgs() > 0 && !emptyValue(MC->getArg(0))) return true;
       }
     }
     for (const Stmt *child : S->children())
@@ -2081,51 +2135,89 @@ private:
   /// tests: the then-branch of `if (!g)`, the else-branch of `if (g)`.
   const clang::Stmt *lazyInitBranch(const clang::IfStmt *S) {
     if (!S->getCond()) return nullptr;
-    if (firstCallerWins(S->getCond()) || insertedNewKey(S->getCond())) return S->getThen();
-    if (const clang::Decl *key = testedEmpty(S->getCond()); key && assigns(S->getThen(), key)) return S->getThen();
-    if (S->getElse())
-      if (const clang::Decl *key = testedNonEmpty(S->getCond()); key && assigns(S->getElse(), key)) return S->getElse();
-    return nullptr;
+    const clang::Stmt *branch = nullptr;
+    const clang::Decl *key = nullptr;
+    if ((key = firstCallerWins(S->getCond())) || (key = insertedNewKey(S->getCond()))) branch = S->getThen();
+    else if ((key = testedEmpty(S->getCond())) && assigns(S->getThen(), key)) branch = S->getThen();
+    else if (S->getElse() && (key = testedNonEmpty(S->getCond())) && assigns(S->getElse(), key)) branch = S->getElse();
+    // `if (!f.test_and_set()) ...; f.clear();`: a guard whose object the same function
+    // always empties again is passed on every invocation. (Emptying it on an error path,
+    // so that it is rebuilt, keeps the guard once-only.)
+    if (branch && currentFunction_)
+      if (auto *body = llvm::dyn_cast_or_null<clang::CompoundStmt>(currentFunction_->getBody()))
+        for (const clang::Stmt *top : body->body())
+          if (auto *E = llvm::dyn_cast_or_null<clang::Expr>(top); E && emptiesAlways(E, key)) return nullptr;
+    return branch;
+  }
+
+  /// Whether the expression `S` empties `key`: `clear()`, `reset()`, `store(false)`,
+  /// `= nullptr`, `= false` (not inside a lambda it merely creates).
+  bool emptiesAlways(const clang::Stmt *S, const clang::Decl *key) {
+    using namespace clang;
+    if (!S || isa<LambdaExpr>(S) || isa<ConditionalOperator>(S) || isa<BinaryConditionalOperator>(S)) return false;
+    if (auto *BO = dyn_cast<BinaryOperator>(S); BO && BO->isLogicalOp()) return emptiesAlways(BO->getLHS(), key);
+    auto isKey = [&](const Expr *E) { return storageOf(E) == key; };
+    if (auto *BO = dyn_cast<BinaryOperator>(S); BO && BO->getOpcode() == BO_Assign && isKey(BO->getLHS()) &&
+                                                emptyValue(BO->getRHS()))
+      return true;
+    if (auto *OC = dyn_cast<CXXOperatorCallExpr>(S); OC && OC->getOperator() == OO_Equal && OC->getNumArgs() == 2 &&
+                                                     isKey(OC->getArg(0)) && emptyValue(OC->getArg(1)))
+      return true;
+    if (auto *MC = dyn_cast<CXXMemberCallExpr>(S)) {
+      const CXXMethodDecl *M = MC->getMethodDecl();
+      if (M && M->getIdentifier() && isKey(MC->getImplicitObjectArgument())) {
+        StringRef n = M->getName();
+        if (n == "clear") return true;
+        if ((n == "reset" || n == "store" || n == "exchange") && (MC->getNumArgs() == 0 || emptyValue(MC->getArg(0))))
+          return true;
+      }
+    }
+    for (const Stmt *child : S->children())
+      if (emptiesAlways(child, key)) return true;
+    return false;
   }
 
   /// `auto [it, inserted] = cache.try_emplace(k); if (inserted) ...` (or `r.second` of
   /// a local result): the branch runs once per key of a long-lived cache.
-  bool insertedNewKey(const clang::Expr *E) {
+  const clang::Decl *insertedNewKey(const clang::Expr *E) {
     using namespace clang;
     E = withoutExpect(E);
     const Expr *init = nullptr;
     if (auto *DRE = dyn_cast<DeclRefExpr>(E)) {
       auto *BD = dyn_cast<BindingDecl>(DRE->getDecl());
       auto *DD = BD ? dyn_cast_or_null<DecompositionDecl>(BD->getDecomposedDecl()) : nullptr;
-      if (!DD || DD->bindings().size() != 2 || DD->bindings()[1] != BD) return false;
+      if (!DD || DD->bindings().size() != 2 || DD->bindings()[1] != BD) return nullptr;
       init = DD->getInit();
     } else if (auto *ME = dyn_cast<MemberExpr>(E)) {
       const IdentifierInfo *name = ME->getMemberDecl()->getIdentifier();
       if (name && name->getName() == "second")
         if (const VarDecl *local = snapshotLocal(ME->getBase())) init = local->getInit();
     }
-    if (!init) return false;
+    if (!init) return nullptr;
     auto *MC = dyn_cast<CXXMemberCallExpr>(stripForFlow(init));
     const CXXMethodDecl *M = MC ? MC->getMethodDecl() : nullptr;
-    if (!M || !M->getIdentifier()) return false;
+    if (!M || !M->getIdentifier()) return nullptr;
     StringRef n = M->getName();
-    return (n == "try_emplace" || n == "emplace" || n == "insert") && storageOf(MC->getImplicitObjectArgument());
+    if (n != "try_emplace" && n != "emplace" && n != "insert") return nullptr;
+    return storageOf(MC->getImplicitObjectArgument());
   }
 
   /// `!g_done.exchange(true)`, `!g_flag.test_and_set()` on a long-lived atomic: only the
   /// first caller sees the old value, so the guarded branch runs once.
-  bool firstCallerWins(const clang::Expr *E) {
+  const clang::Decl *firstCallerWins(const clang::Expr *E) {
     using namespace clang;
-    auto *UO = dyn_cast<UnaryOperator>(E->IgnoreParenImpCasts());
-    if (!UO || UO->getOpcode() != UO_LNot) return false;
+    E = withoutDoubleNegation(withoutExpect(E));
+    auto *UO = dyn_cast<UnaryOperator>(E);
+    if (!UO || UO->getOpcode() != UO_LNot) return nullptr;
     auto *MC = dyn_cast<CXXMemberCallExpr>(UO->getSubExpr()->IgnoreParenImpCasts());
     const CXXMethodDecl *M = MC ? MC->getMethodDecl() : nullptr;
-    if (!M || !M->getIdentifier() || !storageOf(MC->getImplicitObjectArgument())) return false;
-    if (M->getName() == "test_and_set") return true;
-    if (M->getName() != "exchange" || MC->getNumArgs() == 0) return false;
+    const Decl *key = MC ? storageOf(MC->getImplicitObjectArgument()) : nullptr;
+    if (!M || !M->getIdentifier() || !key) return nullptr;
+    if (M->getName() == "test_and_set") return key;
+    if (M->getName() != "exchange" || MC->getNumArgs() == 0) return nullptr;
     bool set = false;
     const Expr *arg = MC->getArg(0);
-    return !arg->isValueDependent() && arg->EvaluateAsBooleanCondition(set, ctx_) && set;
+    return !arg->isValueDependent() && arg->EvaluateAsBooleanCondition(set, ctx_) && set ? key : nullptr;
   }
 
   const clang::Decl *earlyReturnGuard(const clang::IfStmt *S) {
@@ -2324,24 +2416,50 @@ private:
     if (!frame() || !callee || !inSystem(callee->getLocation())) return;
     for (const clang::Expr *arg : args) {
       if (!arg) continue;
+      // A callable parameter handed on (`std::call_once(flag, f)`, `std::thread(f)`):
+      // the library calls it here, in this region (once-only under call_once).
+      if (auto *DRE = llvm::dyn_cast<clang::DeclRefExpr>(stripForFlow(arg)))
+        if (auto *P = llvm::dyn_cast<clang::ParmVarDecl>(DRE->getDecl()); P && isCallableType(P->getType()))
+          indirect_.push_back({DRE, frame()->index, arg->getBeginLoc(), frame()->once > 0});
       const clang::CXXRecordDecl *RD = arg->getType().getNonReferenceType()->getAsCXXRecordDecl();
       if (!RD || RD->isLambda()) continue;
       std::vector<Target> targets;
       addCallOperators(RD, targets, "");
-      for (const Target &t : targets) addEdge(t.id, arg->getBeginLoc(), EdgeKind::Call);
+      // Like a lambda created here: assumed to run on this path, but not a call (a
+      // std::function built from it at static initialisation runs nothing).
+      for (const Target &t : targets) addEdge(t.id, arg->getBeginLoc(), EdgeKind::Reference);
     }
+  }
+
+  static bool isCallableType(clang::QualType T) {
+    T = T.getNonReferenceType();
+    if (T->isFunctionPointerType() || T->isFunctionType() || T->isMemberFunctionPointerType()) return true;
+    const clang::CXXRecordDecl *RD = T->getAsCXXRecordDecl();
+    if (!RD || !RD->hasDefinition()) return false;
+    for (const auto *D : RD->getDefinition()->decls()) {
+      const clang::FunctionDecl *F = llvm::dyn_cast<clang::FunctionDecl>(D);
+      if (auto *FT = llvm::dyn_cast<clang::FunctionTemplateDecl>(D)) F = FT->getTemplatedDecl();
+      if (F && F->getOverloadedOperator() == clang::OO_Call) return true;
+    }
+    return false;
   }
 
   void addCallOperators(const clang::CXXRecordDecl *RD, std::vector<Target> &out, const std::string &via) {
     if (!RD || RD->isLambda() || !RD->hasDefinition() || inSystem(RD->getLocation())) return;
     RD = RD->getDefinition();
+    auto add = [&](const clang::FunctionDecl *M) {
+      Target n{idOf(patternOf(M)), via, passedBy_.node, passedBy_.once};
+      bool dup = false;
+      for (const Target &t : out) dup = dup || t.same(n);
+      if (!dup) out.push_back(n);
+    };
     for (const auto *M : RD->methods())
-      if (M->getOverloadedOperator() == clang::OO_Call) {
-        Target n{idOf(patternOf(M)), via, passedBy_.node, passedBy_.once};
-        bool dup = false;
-        for (const Target &t : out) dup = dup || t.same(n);
-        if (!dup) out.push_back(n);
-      }
+      if (M->getOverloadedOperator() == clang::OO_Call) add(M);
+    // `template <class E> void operator()(E const&)`: the instantiations the TU made.
+    for (const auto *D : RD->decls())
+      if (auto *FT = llvm::dyn_cast<clang::FunctionTemplateDecl>(D))
+        if (FT->getTemplatedDecl()->getOverloadedOperator() == clang::OO_Call)
+          for (const clang::FunctionDecl *spec : FT->specializations()) add(spec);
   }
 
   void resolveParam(const clang::ParmVarDecl *P, std::vector<Target> &out, std::set<const void *> &seen, int depth,
@@ -2361,7 +2479,8 @@ private:
       CallSite saved = passedBy_;
       if (auto cs = callSites_.find(CE); cs != callSites_.end())
         passedBy_ = CallSite{cs->second.node, saved.once || cs->second.once};
-      resolveCallables(CE->getArg(idx + shift), out, seen, depth + 1, via);
+      std::set<const void *> seenHere = seen; // the same lambda may be passed by several callers
+      resolveCallables(CE->getArg(idx + shift), out, seenHere, depth + 1, via);
       passedBy_ = saved;
     }
   }
@@ -2383,11 +2502,16 @@ private:
         out_.entries.push_back(e);
       }
     }
+    // (caller node, callable) pairs whose every run is known through a parameter call:
+    // the caller's own "created/passed here, assumed to run" edge is then redundant,
+    // and wrong when the callee runs it only once (`once(f)` wrapping std::call_once).
+    std::set<std::pair<std::string, std::string>> throughParameter;
     for (const Indirect &call : indirect_) {
       std::vector<Target> targets;
       std::set<const void *> seen;
       resolveCallables(call.callee, targets, seen, 0, "");
       for (const Target &t : targets) {
+        if (!t.caller.empty()) throughParameter.insert({t.caller, t.id});
         Edge e;
         e.callee = t.id;
         e.loc = toLoc(call.loc);
@@ -2397,6 +2521,10 @@ private:
         out_.functions[call.node].edges.push_back(e);
       }
     }
+    for (FunctionFacts &f : out_.functions)
+      std::erase_if(f.edges, [&](const Edge &e) {
+        return (e.kind == EdgeKind::Lambda || e.kind == EdgeKind::Reference) && throughParameter.count({f.id, e.callee});
+      });
     for (const FunctionFacts &f : out_.functions)
       if (f.handlerSignature) {
         HandlerEntry e;
@@ -2542,9 +2670,18 @@ private:
     return "decl:" + l.file + ":" + std::to_string(l.offset);
   }
 
+  /// The node of a lambda's call operator: the lambda's, or for a generic lambda, the
+  /// instantiation's own.
+  std::string lambdaNodeId(const clang::FunctionDecl *op) {
+    auto *MD = llvm::cast<clang::CXXMethodDecl>(op);
+    std::string id = lambdaId(MD->getParent());
+    if (op->isFunctionTemplateSpecialization()) id += "#" + usrOf(op);
+    return id;
+  }
+
   std::string idOf(const clang::FunctionDecl *FD) {
     if (auto *MD = llvm::dyn_cast<clang::CXXMethodDecl>(FD); MD && MD->getParent()->isLambda())
-      return lambdaId(MD->getParent());
+      return lambdaNodeId(MD);
     return usrOf(FD);
   }
 

@@ -56,7 +56,8 @@ enum class EdgeKind {
   Destruct,  ///< a destructor runs (end of scope, temporary, delete)
   Lambda,    ///< a lambda is created here (and assumed to be invoked)
   Reference, ///< a function's address is taken here (and assumed to be invoked)
-  Loop,      ///< the body of an outermost loop (a node of its own, see FunctionFacts)
+  Loop,      ///< the body of an outermost loop, or an instantiation of a generic lambda
+             ///< (a node of its own for the same code; folded out of call paths)
 };
 
 struct Edge {
