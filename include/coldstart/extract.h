@@ -304,8 +304,9 @@ public:
     for (auto it = body.begin(); it != body.end(); ++it) {
       if (!TraverseStmt(*it)) return false;
       if (auto *If = dyn_cast_or_null<IfStmt>(*it)) {
-        if (const Decl *key = earlyReturnGuard(If)) {
-          bool assignedLater = false;
+        bool passesOnce = false;
+        if (const Decl *key = earlyReturnGuard(If, passesOnce)) {
+          bool assignedLater = passesOnce;
           for (auto rest = std::next(it); rest != body.end() && !assignedLater; ++rest)
             assignedLater = assigns(*rest, key);
           if (assignedLater) {
@@ -2137,17 +2138,25 @@ private:
     if (!S->getCond()) return nullptr;
     const clang::Stmt *branch = nullptr;
     const clang::Decl *key = nullptr;
-    if ((key = firstCallerWins(S->getCond())) || (key = insertedNewKey(S->getCond()))) branch = S->getThen();
+    bool onceWhen = true;
+    if ((key = onceOnlyTest(S->getCond(), onceWhen)) && (branch = onceWhen ? S->getThen() : S->getElse())) {
+    } else if ((key = insertedNewKey(S->getCond()))) branch = S->getThen();
     else if ((key = testedEmpty(S->getCond())) && assigns(S->getThen(), key)) branch = S->getThen();
     else if (S->getElse() && (key = testedNonEmpty(S->getCond())) && assigns(S->getElse(), key)) branch = S->getElse();
     // `if (!f.test_and_set()) ...; f.clear();`: a guard whose object the same function
     // always empties again is passed on every invocation. (Emptying it on an error path,
     // so that it is rebuilt, keeps the guard once-only.)
-    if (branch && currentFunction_)
+    if (branch && emptiedEveryTime(key)) return nullptr;
+    return branch;
+  }
+
+  /// Whether the function being walked always empties `key` again, at its top level.
+  bool emptiedEveryTime(const clang::Decl *key) {
+    if (currentFunction_)
       if (auto *body = llvm::dyn_cast_or_null<clang::CompoundStmt>(currentFunction_->getBody()))
         for (const clang::Stmt *top : body->body())
-          if (auto *E = llvm::dyn_cast_or_null<clang::Expr>(top); E && emptiesAlways(E, key)) return nullptr;
-    return branch;
+          if (auto *E = llvm::dyn_cast_or_null<clang::Expr>(top); E && emptiesAlways(E, key)) return true;
+    return false;
   }
 
   /// Whether the expression `S` empties `key`: `clear()`, `reset()`, `store(false)`,
@@ -2202,30 +2211,113 @@ private:
     return storageOf(MC->getImplicitObjectArgument());
   }
 
-  /// `!g_done.exchange(true)`, `!g_flag.test_and_set()` on a long-lived atomic: only the
-  /// first caller sees the old value, so the guarded branch runs once.
-  const clang::Decl *firstCallerWins(const clang::Expr *E) {
+  /// A test of a read-modify-write on a long-lived object that at most one caller can
+  /// see come out one way: a flag that is only ever set (`!g.exchange(true)`,
+  /// `!f.test_and_set()`, `g.compare_exchange_strong(expected = false, true)`) or a
+  /// counter that only grows (`calls++ == 0`, `g.fetch_add(1) == 0`, `++n == 1`).
+  /// Returns the object; `onceWhen` is the value of the test that at most one caller
+  /// sees (false for `if (g.exchange(true)) return;`, which lets only the first on).
+  const clang::Decl *onceOnlyTest(const clang::Expr *E, bool &onceWhen) {
     using namespace clang;
-    E = withoutDoubleNegation(withoutExpect(E));
-    auto *UO = dyn_cast<UnaryOperator>(E);
-    if (!UO || UO->getOpcode() != UO_LNot) return nullptr;
-    auto *MC = dyn_cast<CXXMemberCallExpr>(UO->getSubExpr()->IgnoreParenImpCasts());
-    const CXXMethodDecl *M = MC ? MC->getMethodDecl() : nullptr;
-    const Decl *key = MC ? storageOf(MC->getImplicitObjectArgument()) : nullptr;
-    if (!M || !M->getIdentifier() || !key) return nullptr;
-    if (M->getName() == "test_and_set") return key;
-    if (M->getName() != "exchange" || MC->getNumArgs() == 0) return nullptr;
-    bool set = false;
-    const Expr *arg = MC->getArg(0);
-    return !arg->isValueDependent() && arg->EvaluateAsBooleanCondition(set, ctx_) && set ? key : nullptr;
+    E = withoutExpect(E);
+    if (auto *UO = dyn_cast<UnaryOperator>(E); UO && UO->getOpcode() == UO_LNot) {
+      const Decl *d = onceOnlyTest(UO->getSubExpr(), onceWhen);
+      onceWhen = !onceWhen;
+      return d;
+    }
+    const Expr *L = nullptr, *R = nullptr;
+    bool equal = true;
+    if (auto *BO = dyn_cast<BinaryOperator>(E); BO && BO->isEqualityOp())
+      L = BO->getLHS(), R = BO->getRHS(), equal = BO->getOpcode() == BO_EQ;
+    else if (auto *OC = dyn_cast<CXXOperatorCallExpr>(E);
+             OC && OC->getNumArgs() == 2 && (OC->getOperator() == OO_EqualEqual || OC->getOperator() == OO_ExclaimEqual))
+      L = OC->getArg(0), R = OC->getArg(1), equal = OC->getOperator() == OO_EqualEqual;
+    else if (auto *RB = dyn_cast<CXXRewrittenBinaryOperator>(E)) {
+      auto form = RB->getDecomposedForm();
+      if (form.Opcode != BO_EQ && form.Opcode != BO_NE) return nullptr;
+      L = form.LHS, R = form.RHS, equal = form.Opcode == BO_EQ;
+    }
+    ReadKind kind;
+    if (!L) { // the value itself
+      const Decl *d = readModifyWrite(E, kind);
+      onceWhen = kind == ReadKind::Succeeded;
+      return d;
+    }
+    for (auto [x, c] : {std::pair{L, R}, std::pair{R, L}}) {
+      const Decl *d = readModifyWrite(x, kind);
+      llvm::APSInt value;
+      if (!d || !constantInt(c, value)) continue;
+      // A growing counter equals any constant at most once; a set-only flag reads clear
+      // at most once (`old == false`) and set for everyone after (`old == true`).
+      onceWhen = kind == ReadKind::Counter ? equal : (equal == (kind == ReadKind::Flag ? value.isZero() : !value.isZero()));
+      return d;
+    }
+    return nullptr;
   }
 
-  const clang::Decl *earlyReturnGuard(const clang::IfStmt *S) {
+  bool constantInt(const clang::Expr *E, llvm::APSInt &value) {
+    E = E->IgnoreParenImpCasts();
+    if (E->isValueDependent() || E->containsErrors() || !E->getType()->isIntegralOrEnumerationType()) return false;
+    clang::Expr::EvalResult r;
+    if (!E->EvaluateAsInt(r, ctx_)) return false;
+    value = r.Val.getInt();
+    return true;
+  }
+
+  /// What a read-modify-write returns: a counter's value (it grows; zero at most once),
+  /// a set-only flag's old value (clear at most once), or whether a compare-exchange
+  /// that sets the flag succeeded (true at most once).
+  enum class ReadKind { Counter, Flag, Succeeded };
+
+  /// The long-lived object a read-modify-write in `E` updates, and what it returns.
+  const clang::Decl *readModifyWrite(const clang::Expr *E, ReadKind &kind) {
+    using namespace clang;
+    E = E->IgnoreParenImpCasts();
+    kind = ReadKind::Counter;
+    if (auto *UO = dyn_cast<UnaryOperator>(E); UO && UO->isIncrementOp() && UO->getType()->isIntegerType())
+      return storageOf(UO->getSubExpr());
+    if (auto *OC = dyn_cast<CXXOperatorCallExpr>(E); OC && OC->getOperator() == OO_PlusPlus && OC->getNumArgs() >= 1)
+      return storageOf(OC->getArg(0)); // std::atomic<int>: `g++`, `++g`
+    auto *MC = dyn_cast<CXXMemberCallExpr>(E);
+    const CXXMethodDecl *M = MC ? MC->getMethodDecl() : nullptr;
+    if (!M || !M->getIdentifier()) return nullptr;
+    StringRef n = M->getName();
+    llvm::APSInt v;
+    const Decl *key = storageOf(MC->getImplicitObjectArgument());
+    if (n == "fetch_add") return MC->getNumArgs() > 0 && constantInt(MC->getArg(0), v) && v.isStrictlyPositive() ? key : nullptr;
+    kind = ReadKind::Flag;
+    if (n == "test_and_set") return key;
+    if (n == "exchange")
+      return MC->getNumArgs() > 0 && constantInt(MC->getArg(0), v) && !v.isZero() ? key : nullptr;
+    if (n == "compare_exchange_strong" || n == "compare_exchange_weak") {
+      // Succeeds (true) only while the flag still holds `expected`, and then sets it.
+      const VarDecl *expected = MC->getNumArgs() >= 2 ? snapshotLocal(MC->getArg(0)) : nullptr;
+      llvm::APSInt from, to;
+      if (!expected || !constantInt(expected->getInit(), from) || !constantInt(MC->getArg(1), to) ||
+          llvm::APSInt::isSameValue(from, to))
+        return nullptr;
+      kind = ReadKind::Succeeded;
+      return key;
+    }
+    return nullptr;
+  }
+
+  /// `if (g) return g;` on a long-lived object: what follows runs once if it assigns the
+  /// object (or, with `passesOnce` set, whatever it does).
+  const clang::Decl *earlyReturnGuard(const clang::IfStmt *S, bool &passesOnce) {
+    passesOnce = false;
     using namespace clang;
     if (!S->getCond() || S->getElse()) return nullptr;
     const Stmt *then = S->getThen();
     if (auto *CS = dyn_cast<CompoundStmt>(then); CS && CS->size() == 1) then = CS->body_front();
     if (!isa<ReturnStmt>(then)) return nullptr;
+    // `if (g.exchange(true)) return;`: only the first caller goes on, whatever follows.
+    bool onceWhen = true;
+    if (const Decl *key = onceOnlyTest(S->getCond(), onceWhen); key && !onceWhen) {
+      if (emptiedEveryTime(key)) return nullptr;
+      passesOnce = true;
+      return key;
+    }
     return testedNonEmpty(S->getCond());
   }
 
