@@ -28,6 +28,7 @@
 #include <llvm/Support/CrashRecoveryContext.h>
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/Path.h>
+#include <llvm/Support/Regex.h>
 #include <llvm/Support/Threading.h>
 #include <llvm/Support/VirtualFileSystem.h>
 #include <llvm/Support/thread.h>
@@ -159,10 +160,12 @@ public:
       catalog_.add(c.catalog);
       handlerNames_.insert(handlerNames_.end(), c.handlerNames.begin(), c.handlerNames.end());
       if (c.headerFilterRegex) {
-        try {
-          std::regex re(*c.headerFilterRegex);
-        } catch (const std::regex_error &) {
-          error = c.origin + ": HeaderFilterRegex is not a valid regular expression: '" + *c.headerFilterRegex + "'";
+        // llvm::Regex (POSIX extended, searched anywhere in the path), as clang-tidy's
+        // HeaderFilterRegex: a pattern copied from .clang-tidy means the same here.
+        std::string why;
+        if (!llvm::Regex(*c.headerFilterRegex).isValid(why)) {
+          error = c.origin + ": HeaderFilterRegex is not a valid regular expression: '" + *c.headerFilterRegex + "' (" +
+                  why + ")";
           return false;
         }
       }
@@ -372,6 +375,7 @@ public:
                              }),
               raw.end());
     mergeSuperseded(raw);
+    std::map<const Config *, llvm::Regex> headerFilters;
     for (Finding &f : raw) {
       bool enabled = false;
       for (const Check *c : enabledChecks(f.loc.file)) enabled = enabled || c->id() == f.check;
@@ -381,7 +385,7 @@ public:
         if (auto it = c->severity.find(f.check); it != c->severity.end()) f.severity = it->second;
         if (c->warningsAsErrors && GlobList(*c->warningsAsErrors).contains(f.check)) f.severity = "error";
         if (c->headerFilterRegex && !isMainFile(f.loc.file, facts) &&
-            !std::regex_search(f.loc.file, std::regex(*c->headerFilterRegex)))
+            !headerFilters.try_emplace(c, *c->headerFilterRegex).first->second.match(f.loc.file))
           continue;
       }
       if (suppressed(f, result.errors)) {
