@@ -57,8 +57,8 @@ public:
                                        si.reason + "; " + advice(si));
       f.path = si.path;
       for (const PathStep &s : si.path)
-        f.notes.push_back({s.loc, "'" + s.function + "' " + (s.kind == EdgeKind::Construct ? "constructs '" : "calls '") +
-                                      s.callee + "' here"});
+        f.notes.push_back({s.loc, quotedName(s.function) + (s.kind == EdgeKind::Construct ? " constructs " : " calls ") +
+                                      quotedName(s.callee) + " here"});
       if (si.site && !si.path.empty()) f.notes.push_back({si.site->loc, "the cost is here"});
       ctx.report(std::move(f));
     }

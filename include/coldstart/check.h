@@ -18,6 +18,12 @@
 
 namespace coldstart {
 
+/// A function's printable name in quotes, unless it quotes a part itself
+/// (`lambda 'make_handler'`, not `'lambda 'make_handler''`).
+inline std::string quotedName(const std::string &name) {
+  return name.find('\'') == std::string::npos ? "'" + name + "'" : name;
+}
+
 struct Note {
   Loc loc;
   std::string message;

@@ -64,11 +64,11 @@ inline std::vector<Note> explanationNotes(const Finding &f) {
     if (h.how == "runtime-loop")
       msg = "this loop runs once per invocation: it " + h.detail;
     else if (h.how == "handler-signature")
-      msg = "'" + h.name + "' runs on every invocation: it " + h.detail;
+      msg = quotedName(h.name) + " runs on every invocation: it " + h.detail;
     else if (h.how == "config")
-      msg = "'" + h.name + "' runs on every invocation: it is " + h.detail;
+      msg = quotedName(h.name) + " runs on every invocation: it is " + h.detail;
     else
-      msg = "'" + h.name + "' runs on every invocation: it is the handler " + h.detail + " here";
+      msg = quotedName(h.name) + " runs on every invocation: it is the handler " + h.detail + " here";
     notes.push_back({h.registration, msg});
     for (const PathStep &s : f.path) {
       std::string callee = s.callee;
@@ -77,9 +77,9 @@ inline std::vector<Note> explanationNotes(const Finding &f) {
         if (pos != std::string::npos) callee = callee.substr(0, pos); // "Svc::Svc" -> "Svc"
       }
       if (s.dispatch) // an override: which one runs depends on the object's dynamic type
-        notes.push_back({s.loc, "'" + s.function + "' may call '" + callee + "' here, through a virtual call"});
+        notes.push_back({s.loc, quotedName(s.function) + " may call " + quotedName(callee) + " here, through a virtual call"});
       else
-        notes.push_back({s.loc, "'" + s.function + "' " + edgeVerb(s.kind) + " '" + callee + "' here"});
+        notes.push_back({s.loc, quotedName(s.function) + " " + edgeVerb(s.kind) + " " + quotedName(callee) + " here"});
     }
   }
   for (const Note &n : f.notes) notes.push_back(n);
@@ -200,8 +200,10 @@ inline void printInitReportText(std::ostream &out, const std::vector<StaticInit>
   std::vector<std::array<std::string, 4>> rows = {{"COST", "VARIABLE", "LOCATION", "REASON"}};
   for (const StaticInit &si : inits) {
     std::string cost = si.sdkObject.empty() ? initCostName(si.cost) : "sdk-lifetime";
-    std::string reason = si.sdkObject.empty() ? si.reason
-                                              : "holds '" + si.sdkObject + "' with static storage (outlives Aws::ShutdownAPI)";
+    std::string lifetime = si.node->attrs.count("thread_local")      ? "thread storage (may be built before Aws::InitAPI)"
+                           : si.node->attrs.count("never-destroyed") ? "static storage (built before Aws::InitAPI)"
+                                                                     : "static storage (outlives Aws::ShutdownAPI)";
+    std::string reason = si.sdkObject.empty() ? si.reason : "holds '" + si.sdkObject + "' with " + lifetime;
     rows.push_back({cost, si.variable,
                     displayPath(si.node->loc.file) + ":" + std::to_string(si.node->loc.line) + ":" +
                         std::to_string(si.node->loc.col),

@@ -377,7 +377,7 @@ public:
     for (Expr *init : LE->capture_inits())
       if (init && !TraverseStmt(init)) return false;
     std::string id = lambdaId(LE->getLambdaClass());
-    if (frame()) addEdge(id, LE->getBeginLoc(), EdgeKind::Lambda);
+    if (frame() && !handedOn_.count(LE)) addEdge(id, LE->getBeginLoc(), EdgeKind::Lambda);
     std::string name = lambdaName(LE);
     auto traverseBody = [&](FunctionDecl *op) {
       if (!op || !op->hasBody() || op->isDependentContext()) return true;
@@ -484,8 +484,9 @@ public:
     const ValueDecl *D = E->getDecl();
     if (auto *VD = dyn_cast<VarDecl>(D); VD && markerVars_.count(VD)) frame()->fn().mentionsNextUrl = true;
     if (calleeRefs_.count(E)) return true;
-    // A function whose address is taken here is assumed to be called from here.
-    if (auto *FD = dyn_cast<FunctionDecl>(D)) addEdgeTo(FD, E->getBeginLoc(), EdgeKind::Reference);
+    // A function whose address is taken here is assumed to be called from here, unless
+    // it is handed to a function that decides (see noteStoredArgs).
+    if (auto *FD = dyn_cast<FunctionDecl>(D); FD && !handedOn_.count(E)) addEdgeTo(FD, E->getBeginLoc(), EdgeKind::Reference);
     return true;
   }
 
@@ -499,6 +500,7 @@ public:
   // a response header, or a hop-by-hop list, is not a request header.
 
   bool VisitCXXConstructExpr(clang::CXXConstructExpr *E) {
+    if (frame()) noteStoredArgs(E->getConstructor(), llvm::ArrayRef<const clang::Expr *>(E->getArgs(), E->getNumArgs()));
     noteFunctionObjectArgs(E->getConstructor(), llvm::ArrayRef<const clang::Expr *>(E->getArgs(), E->getNumArgs()));
     if (headerContext_.count(E))
       noteHeaderPair(llvm::ArrayRef<const clang::Expr *>(E->getArgs(), E->getNumArgs()), E->getBeginLoc());
@@ -537,6 +539,10 @@ public:
   /// header container or an HTTP message.
   bool setsHeaders(const clang::CallExpr *E, const clang::FunctionDecl *FD) {
     std::string name = FD->getName().lower();
+    // A server's answer (`res.set_header(...)` on an httplib::Response, a Beast response)
+    // closes the peer's connection, not one this process reuses.
+    if (auto *MC = llvm::dyn_cast<clang::CXXMemberCallExpr>(E); MC && responseish(MC->getImplicitObjectArgument()))
+      return false;
     if (name.find("header") != std::string::npos || name == "curl_slist_append") return true;
     if (name != "set" && name != "insert" && name != "emplace" && name != "add" && name != "append" &&
         name != "push_back" && name != "emplace_back")
@@ -548,6 +554,7 @@ public:
   /// Named like a set of headers (`headers`, `kDefaultHeaders`, `make_headers`), or of a header
   /// type (httplib::Headers, a Boost.Beast message or fields).
   static bool headerish(llvm::StringRef name, clang::QualType type) {
+    if (responseish(name, type)) return false;
     if (name.lower().find("headers") != std::string::npos) return true; // a single kCloseHeader may be compared
     if (type.isNull()) return false;
     for (clang::QualType q : {type, type.getCanonicalType()}) {
@@ -555,6 +562,23 @@ public:
       if (t.find("header") != std::string::npos || t.find("beast::http") != std::string::npos) return true;
     }
     return false;
+  }
+  /// Named like, or of the type of, a response (`res` of httplib::Response,
+  /// `response_headers`, a Beast `http::response<...>`).
+  static bool responseish(llvm::StringRef name, clang::QualType type) {
+    std::string n = name.lower();
+    if (n == "res" || n == "resp" || n.find("response") != std::string::npos) return true;
+    if (type.isNull()) return false;
+    return llvm::StringRef(type.getCanonicalType().getAsString()).lower().find("response") != std::string::npos;
+  }
+  static bool responseish(const clang::Expr *E) {
+    using namespace clang;
+    E = stripForFlow(E);
+    if (!E) return false;
+    if (auto *DRE = dyn_cast<DeclRefExpr>(E)) return responseish(DRE->getDecl()->getName(), E->getType());
+    if (auto *ME = dyn_cast<MemberExpr>(E))
+      return responseish(ME->getMemberDecl()->getIdentifier() ? ME->getMemberDecl()->getName() : "", E->getType());
+    return responseish("", E->getType());
   }
   static bool headerishExpr(const clang::Expr *E) {
     using namespace clang;
@@ -851,6 +875,7 @@ private:
     if (!frame()) return base();
     const FunctionDecl *FD = CE->getDirectCallee();
     if (auto *callee = dyn_cast<DeclRefExpr>(CE->getCallee()->IgnoreParenImpCasts())) calleeRefs_.insert(callee);
+    noteStoredArgs(FD, llvm::ArrayRef<const clang::Expr *>(CE->getArgs(), CE->getNumArgs()));
     noteMemberFlow(CE);
     if (FD) {
       callsTo_[patternOf(FD)].push_back(CE);
@@ -941,6 +966,7 @@ private:
         bool isClientKind = entry->kind == Kind::Client || entry->kind == Kind::SdkInit;
         bool report = !(isClientKind && nesting_ > 0);
         if (report && hasTag(*entry, "lambda-invoke")) report = !invokesAsynchronously(CE, *entry);
+        else if (report && hasTag(*entry, "future")) report = waitedImmediately(CE);
         if (report) {
           Site &s = addSite(entry->kind, entry->name, qualifiedName(FD), "call", CE->getBeginLoc());
           if (entry->arg >= 0 && unsigned(entry->arg) < CE->getNumArgs()) {
@@ -958,7 +984,10 @@ private:
       }
     }
 
-    if (FD && !inSystem(FD->getLocation())) {
+    // A lambda converted to a function pointer runs where the pointer is called.
+    if (auto *conv = dyn_cast_or_null<CXXConversionDecl>(FD); conv && conv->getParent()->isLambda()) {
+      return base();
+    } else if (FD && !inSystem(FD->getLocation())) {
       addEdgeTo(FD, CE->getBeginLoc(), EdgeKind::Call);
     } else {
       // A call through a pointer, a std::function or a functor: resolve later, when
@@ -1643,29 +1672,68 @@ private:
     if (auto *call = dyn_cast<CallExpr>(req)) return returnedRequestIsAsync(call);
     // A local request, or a member of one (`job.req`): look at everything done to it in
     // the function that declares it.
+    return localRequestIsAsync(req, CE, 0);
+  }
+
+  /// A local request, or a member of one (`job.req`): everything done to it in the
+  /// function that declares it, through references and pointers to it
+  /// (`InvokeRequest& r = req;`), and what was done to the request it was copied from
+  /// (`InvokeRequest r = base;`).
+  bool localRequestIsAsync(const clang::Expr *req, const clang::CallExpr *CE, int depth) {
+    using namespace clang;
     const VarDecl *VD = localRoot(req);
-    if (!VD) return true; // a parameter, a global, a member of *this: built elsewhere
-    if (VD->getInit() && isa<DeclRefExpr>(req)) {
+    if (!VD || depth > 4) return true; // a parameter, a global, a member of *this: built elsewhere
+    const Expr *copiedFrom = nullptr;
+    if (VD->getInit() && isa<DeclRefExpr>(stripForFlow(req))) {
       const Expr *init = stripForFlow(VD->getInit());
       int v = invocationTypeIn(init);
       if (v >= 0) return v == 1;
-      if (auto *call = dyn_cast<CallExpr>(init); call && !isa<CXXMemberCallExpr>(call)) return returnedRequestIsAsync(call);
+      // A factory (`make_request(...)`, `notifier.make(...)`), not a setter chain.
+      if (auto *call = dyn_cast<CallExpr>(init)) {
+        const FunctionDecl *callee = call->getDirectCallee();
+        if (!isa<CXXMemberCallExpr>(call) || (callee && !callee->getReturnType()->isReferenceType()))
+          return returnedRequestIsAsync(call);
+      }
+      if (auto *copy = dyn_cast<CXXConstructExpr>(init);
+          copy && copy->getNumArgs() == 1 && copy->getConstructor()->isCopyOrMoveConstructor()) {
+        // A copy of another request carries its type; a copy of a setter chain on a
+        // temporary (`InvokeRequest().WithFunctionName(f)`) is a fresh request.
+        const Expr *src = stripForFlow(copy->getArg(0));
+        if (auto *MC = dyn_cast<CXXMemberCallExpr>(src)) src = setterChainRoot(MC);
+        if (isa<DeclRefExpr, MemberExpr>(src)) copiedFrom = src;
+      }
     }
     const FunctionDecl *fn = enclosingFunction(VD);
     if (!fn || !fn->getBody()) return true;
+    auto same = [&](const Expr *E) { return sameObject(withoutLocalAlias(E), req); };
     bool asyncSeen = false;
     std::function<void(const Stmt *)> walk = [&](const Stmt *S) {
       if (!S || asyncSeen) return;
-      if (auto *MC = dyn_cast<CXXMemberCallExpr>(S); MC && sameObject(setterChainRoot(MC), req))
+      if (auto *MC = dyn_cast<CXXMemberCallExpr>(S); MC && same(setterChainRoot(MC)))
         if (invocationTypeIn(MC) == 1) asyncSeen = true;
       if (auto *call = dyn_cast<CallExpr>(S); call && call != CE)
         if (const FunctionDecl *callee = call->getDirectCallee())
           for (unsigned i = 0; i < call->getNumArgs(); ++i)
-            if (sameObject(call->getArg(i), req) && helperSetsEvent(callee, i)) asyncSeen = true;
+            if (same(call->getArg(i)) && helperSetsEvent(callee, i)) asyncSeen = true;
       for (const Stmt *c : S->children()) walk(c);
     };
     walk(fn->getBody());
+    if (!asyncSeen && copiedFrom) return localRequestIsAsync(copiedFrom, CE, depth + 1);
     return asyncSeen;
+  }
+
+  /// `r` declared as `InvokeRequest& r = req;` or `InvokeRequest* r = &req;`: `req`.
+  static const clang::Expr *withoutLocalAlias(const clang::Expr *E) {
+    using namespace clang;
+    for (int i = 0; i < 4; ++i) {
+      auto *DRE = dyn_cast_or_null<DeclRefExpr>(stripForFlow(E));
+      auto *VD = DRE ? dyn_cast<VarDecl>(DRE->getDecl()) : nullptr;
+      if (!VD || isa<ParmVarDecl>(VD) || !VD->hasLocalStorage() || !VD->getInit() ||
+          !(VD->getType()->isReferenceType() || VD->getType()->isPointerType()))
+        break;
+      E = VD->getInit();
+    }
+    return E;
   }
 
   /// A request returned by a function (`lambda.Invoke(async_request("audit"))`): what
@@ -1788,6 +1856,7 @@ private:
     };
     std::vector<Future> futures;                          // every future-returning call
     std::vector<std::pair<SourceLocation, std::string>> waits; // .get()/.wait() on a stored future
+    std::vector<SourceLocation> work; // other calls that do work: `s3.GetObject(g)`, `enrich(doc)`
     std::function<void(const Stmt *)> walk = [&](const Stmt *S) {
       if (!S) return;
       if (auto *call = dyn_cast<CallExpr>(S))
@@ -1801,6 +1870,8 @@ private:
           if (auto *MC = dyn_cast<CXXMemberCallExpr>(call); MC && MC->getMethodDecl() && MC->getMethodDecl()->getIdentifier() &&
                                                            (MC->getMethodDecl()->getName() == "get" || MC->getMethodDecl()->getName() == "wait"))
             waits.push_back({MC->getBeginLoc(), objectKey(MC->getImplicitObjectArgument())});
+          else if (doesWork(call, callee))
+            work.push_back(call->getBeginLoc());
         }
       for (const Stmt *c : S->children()) walk(c);
     };
@@ -1816,6 +1887,9 @@ private:
     SourceLocation start = CE->getBeginLoc();
     std::optional<SourceLocation> wait = firstWaitAfter(key, start);
     if (!wait) return false;
+    // Work done while the call is in flight (an S3 read, a function of ours) overlaps it.
+    for (SourceLocation w : work)
+      if (before(start, w) && before(w, *wait) && !sm_.isPointWithin(w, CE->getBeginLoc(), CE->getEndLoc())) return false;
     for (const Future &o : futures) {
       if (o.start == start) continue;
       // Another future started while this one is in flight...
@@ -1827,6 +1901,20 @@ private:
       }
     }
     return true;
+  }
+
+  /// A call that does work of its own while a future is in flight, as opposed to
+  /// building a request (`SetKey`, `WithFunctionName`), an operator or the standard
+  /// library (`std::move`, `std::cout <<`).
+  static bool doesWork(const clang::CallExpr *call, const clang::FunctionDecl *callee) {
+    if (llvm::isa<clang::CXXOperatorCallExpr>(call) || !callee->getIdentifier()) return false;
+    llvm::StringRef n = callee->getName();
+    if (llvm::isa<clang::CXXMethodDecl>(callee) && (n.starts_with("Set") || n.starts_with("With") || n.starts_with("Add")))
+      return false;
+    const clang::DeclContext *DC = callee->getDeclContext()->getEnclosingNamespaceContext();
+    auto *NS = llvm::dyn_cast<clang::NamespaceDecl>(DC);
+    while (NS && llvm::isa<clang::NamespaceDecl>(NS->getParent())) NS = llvm::cast<clang::NamespaceDecl>(NS->getParent());
+    return !(NS && NS->getIdentifier() && NS->getName() == "std");
   }
 
   const clang::FunctionDecl *enclosingFunctionOfFrame() { return currentFunction_; }
@@ -1960,8 +2048,17 @@ private:
       // x.has_value(), x.get(), operator bool; a cache of clients: cache.contains(k), cache.count(k)
       if (M && (isa<CXXConversionDecl>(M) || (M->getIdentifier() && (M->getName() == "has_value" || M->getName() == "get" ||
                                                                       M->getName() == "contains" || M->getName() == "count" ||
-                                                                      M->getName() == "load"))))
-        return storageOf(MC->getImplicitObjectArgument());
+                                                                      M->getName() == "load")))) {
+        if (const Decl *d = storageOf(MC->getImplicitObjectArgument())) return d;
+        // `auto p = g_sqs; if (!p)`: a local copy of a smart pointer tests the original.
+        if (isa<CXXConversionDecl>(M) || M->getName() == "get")
+          if (const VarDecl *local = snapshotLocal(MC->getImplicitObjectArgument()); local && followingReference_ < 8) {
+            ++followingReference_;
+            const Decl *d = testedNonEmpty(local->getInit());
+            --followingReference_;
+            return d;
+          }
+      }
       return nullptr;
     }
     if (auto *BO = dyn_cast<BinaryOperator>(E); BO && BO->getOpcode() == BO_NE)
@@ -2025,6 +2122,18 @@ private:
     using namespace clang;
     if (!E) return nullptr;
     E = E->IgnoreParenImpCasts();
+    // `auto p = g_sqs;` copies the object; `std::atomic_load(&g_sqs)` reads it.
+    if (auto *EWC = dyn_cast<ExprWithCleanups>(E)) return storageOf(EWC->getSubExpr());
+    if (auto *BT = dyn_cast<CXXBindTemporaryExpr>(E)) return storageOf(BT->getSubExpr());
+    if (auto *MT = dyn_cast<MaterializeTemporaryExpr>(E)) return storageOf(MT->getSubExpr());
+    if (auto *CE = dyn_cast<CXXConstructExpr>(E);
+        CE && CE->getNumArgs() == 1 && CE->getConstructor()->isCopyOrMoveConstructor())
+      return storageOf(CE->getArg(0));
+    if (auto *CE = dyn_cast<CallExpr>(E); CE && !isa<CXXMemberCallExpr>(CE) && CE->getNumArgs() >= 1)
+      if (const FunctionDecl *FD = CE->getDirectCallee(); FD && FD->getIdentifier() && inSystem(FD->getLocation()) &&
+                                                          (FD->getName() == "atomic_load" || FD->getName() == "atomic_load_explicit"))
+        if (auto *addr = dyn_cast<UnaryOperator>(CE->getArg(0)->IgnoreParenImpCasts()); addr && addr->getOpcode() == UO_AddrOf)
+          return storageOf(addr->getSubExpr());
     if (auto *MC = dyn_cast<CXXMemberCallExpr>(E)) // x.get(), operator bool
       if (MC->getMethodDecl() && (isa<CXXConversionDecl>(MC->getMethodDecl()) ||
                                   (MC->getMethodDecl()->getIdentifier() && MC->getMethodDecl()->getName() == "get")))
@@ -2127,10 +2236,32 @@ private:
         if ((n == "reset" || n == "store") && MC->getNumArgs() > 0 && !emptyValue(MC->getArg(0))) return true;
       }
     }
+    // `if (!g_s3) init_s3();`: a helper defined here that assigns the object, or
+    // `std::atomic_store(&g_sqs, p)`.
+    if (auto *CE = dyn_cast<CallExpr>(S)) {
+      if (const FunctionDecl *FD = CE->getDirectCallee()) {
+        const IdentifierInfo *id = FD->getIdentifier();
+        if (id && (id->getName() == "atomic_store" || id->getName() == "atomic_store_explicit") &&
+            CE->getNumArgs() >= 2 && inSystem(FD->getLocation())) {
+          auto *addr = dyn_cast<UnaryOperator>(CE->getArg(0)->IgnoreParenImpCasts());
+          if (addr && addr->getOpcode() == UO_AddrOf && isKey(addr->getSubExpr()) && !emptyValue(CE->getArg(1)))
+            return true;
+        }
+        const FunctionDecl *def = FD->getDefinition();
+        if (def && def->getBody() && !inSystem(def->getLocation()) && assigningCalls_.size() < 4 &&
+            !llvm::is_contained(assigningCalls_, def)) {
+          assigningCalls_.push_back(def);
+          bool found = assigns(def->getBody(), key);
+          assigningCalls_.pop_back();
+          if (found) return true;
+        }
+      }
+    }
     for (const Stmt *child : S->children())
       if (assigns(child, key)) return true;
     return false;
   }
+  std::vector<const clang::FunctionDecl *> assigningCalls_; ///< helpers `assigns` is looking into
 
   /// The branch of a lazy-initialisation guard that assigns the long-lived object it
   /// tests: the then-branch of `if (!g)`, the else-branch of `if (g)`.
@@ -2405,6 +2536,8 @@ private:
   };
   std::unordered_map<const clang::CallExpr *, CallSite> callSites_;
   CallSite passedBy_; ///< while resolving a parameter: the call that passed the argument
+  clang::SourceLocation resolvingAt_; ///< while resolving an indirect call: where it is made
+  bool storedParam_ = false; ///< ... through a parameter stored and called elsewhere
 
   void resolveCallables(const clang::Expr *E, std::vector<Target> &out, std::set<const void *> &seen, int depth,
                         const std::string &via) {
@@ -2486,7 +2619,12 @@ private:
       // (for functions defined here) what the callee returns.
       if (auto *MC = dyn_cast<CXXMemberCallExpr>(CE))
         resolveCallables(MC->getImplicitObjectArgument(), out, seen, depth + 1, via);
-      for (const Expr *a : CE->arguments()) resolveCallables(a, out, seen, depth + 1, via);
+      // `make_handler()` with make_handler a lambda or function object: what comes out is
+      // what its body returns, not the object called.
+      auto *OC = dyn_cast<CXXOperatorCallExpr>(CE);
+      bool callsObject = OC && OC->getOperator() == OO_Call;
+      for (const Expr *a : CE->arguments())
+        if (!callsObject || a != CE->getArg(0)) resolveCallables(a, out, seen, depth + 1, via);
       if (const FunctionDecl *FD = CE->getDirectCallee(); FD && !inSystem(FD->getLocation()))
         if (const FunctionDecl *def = FD->getDefinition(); def && def->getBody()) {
           std::function<void(const Stmt *)> walk = [&](const Stmt *S) {
@@ -2505,7 +2643,7 @@ private:
   /// `std::thread t(Worker{})`, `std::for_each(b, e, Tally{})`): the library calls it,
   /// as it would a lambda, and we do not read the library's bodies.
   void noteFunctionObjectArgs(const clang::FunctionDecl *callee, llvm::ArrayRef<const clang::Expr *> args) {
-    if (!frame() || !callee || !inSystem(callee->getLocation())) return;
+    if (!frame() || !callee || !inSystem(callee->getLocation()) || !libraryRunsCallable(callee)) return;
     for (const clang::Expr *arg : args) {
       if (!arg) continue;
       // A callable parameter handed on (`std::call_once(flag, f)`, `std::thread(f)`):
@@ -2521,6 +2659,55 @@ private:
       // std::function built from it at static initialisation runs nothing).
       for (const Target &t : targets) addEdge(t.id, arg->getBeginLoc(), EdgeKind::Reference);
     }
+  }
+
+  /// A function or lambda passed straight to a function that decides whether it runs:
+  /// one defined here (its calls through the parameter, or the calls of whatever stores
+  /// it, are followed) or a library function that only stores or forwards it (`atexit`,
+  /// a container's `push_back`, `std::function`'s constructor). It is not assumed to
+  /// run where it is passed: `on_shutdown(flush)` in a handler runs nothing.
+  void noteStoredArgs(const clang::FunctionDecl *callee, llvm::ArrayRef<const clang::Expr *> args) {
+    using namespace clang;
+    if (!callee) return;
+    bool decides = false;
+    if (inSystem(callee->getLocation())) decides = !libraryRunsCallable(callee);
+    else if (const FunctionDecl *pattern = patternOf(callee)) {
+      const FunctionDecl *def = pattern->getDefinition();
+      decides = (def && def->doesThisDeclarationHaveABody()) ||
+                (pattern->getPrimaryTemplate() && pattern->getPrimaryTemplate()->getTemplatedDecl()->hasBody());
+    }
+    if (!decides) return;
+    for (const Expr *arg : args) {
+      const Expr *E = arg ? stripForFlow(arg) : nullptr;
+      // A captureless lambda converted to a function pointer (`atexit([] {...})`).
+      if (auto *MC = dyn_cast_or_null<CXXMemberCallExpr>(E); MC && isa_and_nonnull<CXXConversionDecl>(MC->getMethodDecl()))
+        E = stripForFlow(MC->getImplicitObjectArgument());
+      if (auto *DRE = dyn_cast_or_null<DeclRefExpr>(E); DRE && isa<FunctionDecl>(DRE->getDecl())) handedOn_.insert(DRE);
+      else if (auto *LE = dyn_cast_or_null<LambdaExpr>(E)) handedOn_.insert(LE);
+    }
+  }
+  std::unordered_set<const clang::Expr *> handedOn_;
+
+  /// Whether a library function runs a callable it is given (`std::call_once`,
+  /// `std::thread`, `std::visit`, `std::for_each`, `pthread_create`, an optional's
+  /// `transform`) rather than storing or forwarding it (`std::move`, `std::bind`, a
+  /// container's `push_back`, `std::function`'s constructor, `atexit`): what is stored
+  /// runs where it is called, and the flow of the stored value finds that call.
+  static bool libraryRunsCallable(const clang::FunctionDecl *callee) {
+    const clang::IdentifierInfo *id = callee->getIdentifier();
+    if (auto *M = llvm::dyn_cast<clang::CXXMethodDecl>(callee)) {
+      const clang::IdentifierInfo *cls = M->getParent()->getIdentifier();
+      if (llvm::isa<clang::CXXConstructorDecl>(M))
+        return cls && (cls->getName() == "thread" || cls->getName() == "jthread");
+      return id && llvm::is_contained({"transform", "and_then", "or_else", "transform_error"}, id->getName());
+    }
+    if (!id) return false; // operators: `os << f`, `f == nullptr`
+    static const llvm::StringRef stores[] = {
+        "move", "forward", "move_if_noexcept", "bind", "bind_front", "bind_back", "ref", "cref", "mem_fn", "not_fn",
+        "make_pair", "make_tuple", "forward_as_tuple", "tie", "make_optional", "make_any", "make_shared",
+        "make_unique", "allocate_shared", "exchange", "swap", "addressof", "as_const", "construct_at", "launder",
+        "atexit", "at_quick_exit", "signal", "set_terminate", "set_new_handler", "pthread_atfork", "on_exit"};
+    return !llvm::is_contained(stores, id->getName());
   }
 
   static bool isCallableType(clang::QualType T) {
@@ -2569,11 +2756,26 @@ private:
       // The callable runs only when that call runs: the edge is conditional on its
       // caller (the outermost one, when a parameter is passed on to another function).
       CallSite saved = passedBy_;
-      if (auto cs = callSites_.find(CE); cs != callSites_.end())
-        passedBy_ = CallSite{cs->second.node, saved.once || cs->second.once};
+      // Only a call made inside the function (`f()` in `retry(f)`) runs when its caller
+      // does; a parameter stored (`g_routes[name] = f`) and called elsewhere runs there.
+      // Passed on (`traced(f)` calling `measured(f)`): the call inside is the one that
+      // passed it, in the caller.
+      bool inside = !storedParam_ && (resolvingAt_.isInvalid() ||
+                                      sm_.isPointWithin(resolvingAt_, FD->getBeginLoc(), FD->getEndLoc()));
+      clang::SourceLocation savedAt = resolvingAt_;
+      bool savedStored = storedParam_;
+      if (inside) {
+        if (auto cs = callSites_.find(CE); cs != callSites_.end())
+          passedBy_ = CallSite{cs->second.node, saved.once || cs->second.once};
+        if (resolvingAt_.isValid()) resolvingAt_ = CE->getBeginLoc();
+      } else {
+        storedParam_ = true;
+      }
       std::set<const void *> seenHere = seen; // the same lambda may be passed by several callers
       resolveCallables(CE->getArg(idx + shift), out, seenHere, depth + 1, via);
       passedBy_ = saved;
+      resolvingAt_ = savedAt;
+      storedParam_ = savedStored;
     }
   }
 
@@ -2601,7 +2803,9 @@ private:
     for (const Indirect &call : indirect_) {
       std::vector<Target> targets;
       std::set<const void *> seen;
+      resolvingAt_ = call.loc;
       resolveCallables(call.callee, targets, seen, 0, "");
+      resolvingAt_ = clang::SourceLocation();
       for (const Target &t : targets) {
         if (!t.caller.empty()) throughParameter.insert({t.caller, t.id});
         Edge e;
