@@ -3085,6 +3085,22 @@ public:
   bool shouldSkipFunctionBody(clang::Decl *D) override {
     const clang::SourceManager &sm = D->getASTContext().getSourceManager();
     if (!sm.isInSystemHeader(sm.getExpansionLoc(D->getLocation()))) return false;
+    // The smart-pointer and allocator machinery that std::make_shared reaches: with its
+    // bodies, `make_shared<Deps>()` instantiates (and defines) the constructor of Deps
+    // it calls, as it does without skipping.
+    clang::FileID file = sm.getFileID(sm.getExpansionLoc(D->getLocation()));
+    auto known = constructionMachinery_.find(file);
+    if (known == constructionMachinery_.end()) {
+      llvm::StringRef path = sm.getFilename(sm.getExpansionLoc(D->getLocation()));
+      bool keep = false;
+      for (llvm::StringRef suffix : {"bits/shared_ptr.h", "bits/shared_ptr_base.h", "bits/alloc_traits.h",
+                                     "bits/new_allocator.h", "ext/new_allocator.h", "bits/allocator.h",
+                                     "bits/stl_construct.h", "__memory/shared_ptr.h", "__memory/allocator_traits.h",
+                                     "__memory/allocator.h", "__memory/construct_at.h"})
+        keep = keep || path.ends_with(suffix);
+      known = constructionMachinery_.try_emplace(file, keep).first;
+    }
+    if (known->second) return false;
     const clang::FunctionDecl *FD = D->getAsFunction();
     if (!FD || !FD->getIdentifier()) return true;
     // Cheap test first: only names that some construct wrapper has.
@@ -3098,6 +3114,7 @@ public:
 private:
   const ExtractOptions &opts_;
   TUFacts &out_;
+  llvm::DenseMap<clang::FileID, bool> constructionMachinery_;
 };
 
 class ExtractAction : public clang::ASTFrontendAction {
