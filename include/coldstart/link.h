@@ -101,8 +101,16 @@ public:
     std::stable_sort(entries.begin(), entries.end(), [&](const HandlerEntry &a, const HandlerEntry &b) {
       return std::make_tuple(rank(a.how), a.loc, a.id) < std::make_tuple(rank(b.how), b.loc, b.id);
     });
+    // A function with the handler signature is taken for a handler registered elsewhere
+    // only when nothing analysed calls or references it: one that main calls (a local
+    // test harness) or a router dispatches to is whatever its callers make it.
+    std::set<std::string> referenced;
+    for (const auto &[id, f] : nodes_)
+      for (const Edge &edge : f.edges)
+        if (edge.callee != id) referenced.insert(edge.callee);
     std::set<std::string> seen;
     for (const HandlerEntry &e : entries) {
+      if (e.how == "handler-signature" && referenced.count(e.id)) continue;
       auto it = nodes_.find(e.id);
       if (it == nodes_.end() || !seen.insert(e.id).second) continue; // defined in no analysed TU
       Handler h;
