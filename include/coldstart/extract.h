@@ -222,6 +222,9 @@ public:
   bool TraverseVarDecl(clang::VarDecl *VD) {
     return traverseVar(VD, [&] { return Base::TraverseVarDecl(VD); });
   }
+  bool TraverseDecompositionDecl(clang::DecompositionDecl *VD) { // `static auto [a, b] = make();`
+    return traverseVar(VD, [&] { return Base::TraverseDecompositionDecl(VD); });
+  }
   bool TraverseVarTemplateSpecializationDecl(clang::VarTemplateSpecializationDecl *VD) {
     return traverseVar(VD, [&] { return Base::TraverseVarTemplateSpecializationDecl(VD); });
   }
@@ -1688,20 +1691,7 @@ private:
       const Expr *init = stripForFlow(VD->getInit());
       int v = invocationTypeIn(init);
       if (v >= 0) return v == 1;
-      // A factory (`make_request(...)`, `notifier.make(...)`), not a setter chain.
-      if (auto *call = dyn_cast<CallExpr>(init)) {
-        const FunctionDecl *callee = call->getDirectCallee();
-        if (!isa<CXXMemberCallExpr>(call) || (callee && !callee->getReturnType()->isReferenceType()))
-          return returnedRequestIsAsync(call);
-      }
-      if (auto *copy = dyn_cast<CXXConstructExpr>(init);
-          copy && copy->getNumArgs() == 1 && copy->getConstructor()->isCopyOrMoveConstructor()) {
-        // A copy of another request carries its type; a copy of a setter chain on a
-        // temporary (`InvokeRequest().WithFunctionName(f)`) is a fresh request.
-        const Expr *src = stripForFlow(copy->getArg(0));
-        if (auto *MC = dyn_cast<CXXMemberCallExpr>(src)) src = setterChainRoot(MC);
-        if (isa<DeclRefExpr, MemberExpr>(src)) copiedFrom = src;
-      }
+      if (auto known = requestSourceIsAsync(init, copiedFrom)) return *known;
     }
     const FunctionDecl *fn = enclosingFunction(VD);
     if (!fn || !fn->getBody()) return true;
@@ -1711,6 +1701,13 @@ private:
       if (!S || asyncSeen) return;
       if (auto *MC = dyn_cast<CXXMemberCallExpr>(S); MC && same(setterChainRoot(MC)))
         if (invocationTypeIn(MC) == 1) asyncSeen = true;
+      // `r = make_async("audit");`: assigned from a factory that sets Event.
+      if (auto *OC = dyn_cast<CXXOperatorCallExpr>(S); OC && OC->getOperator() == OO_Equal && OC->getNumArgs() == 2 &&
+                                                       same(OC->getArg(0))) {
+        const Expr *ignored = nullptr;
+        if (invocationTypeIn(OC->getArg(1)) == 1 || requestSourceIsAsync(stripForFlow(OC->getArg(1)), ignored).value_or(false))
+          asyncSeen = true;
+      }
       if (auto *call = dyn_cast<CallExpr>(S); call && call != CE)
         if (const FunctionDecl *callee = call->getDirectCallee())
           for (unsigned i = 0; i < call->getNumArgs(); ++i)
@@ -1720,6 +1717,49 @@ private:
     walk(fn->getBody());
     if (!asyncSeen && copiedFrom) return localRequestIsAsync(copiedFrom, CE, depth + 1);
     return asyncSeen;
+  }
+
+  /// What a request's initialiser says about its invocation type: a factory's result
+  /// (`make_request(...)`, `notifier.make(...)`, also with `With...` setters after it,
+  /// braced, moved, or either arm of a conditional), as `returnedRequestIsAsync`; a
+  /// fresh request (nothing: the function's own setters decide). A copy of another
+  /// local request sets `copiedFrom`.
+  std::optional<bool> requestSourceIsAsync(const clang::Expr *E, const clang::Expr *&copiedFrom) {
+    using namespace clang;
+    for (int i = 0; E && i < 8; ++i) {
+      E = stripForFlow(E);
+      if (auto *IL = dyn_cast<InitListExpr>(E); IL && IL->getNumInits() == 1) {
+        E = IL->getInit(0);
+        continue;
+      }
+      if (auto *C = dyn_cast<CXXConstructExpr>(E); C && C->getNumArgs() == 1 && C->getConstructor()->isCopyOrMoveConstructor()) {
+        E = C->getArg(0);
+        continue;
+      }
+      if (auto *CO = dyn_cast<AbstractConditionalOperator>(E)) {
+        const Expr *ignored = nullptr;
+        auto a = requestSourceIsAsync(CO->getTrueExpr(), ignored), b = requestSourceIsAsync(CO->getFalseExpr(), ignored);
+        if (a && b) return *a && *b;
+        return std::nullopt;
+      }
+      if (auto *call = dyn_cast<CallExpr>(E)) {
+        const FunctionDecl *callee = call->getDirectCallee();
+        if (callee && callee->getIdentifier() && (callee->getName() == "move" || callee->getName() == "forward") &&
+            call->getNumArgs() == 1 && inSystem(callee->getLocation())) {
+          E = call->getArg(0);
+          continue;
+        }
+        // `make_async(f).WithFunctionName(g)`: the setters return the same request.
+        if (auto *MC = dyn_cast<CXXMemberCallExpr>(call); MC && callee && callee->getReturnType()->isReferenceType()) {
+          E = setterChainRoot(MC);
+          continue;
+        }
+        return returnedRequestIsAsync(call);
+      }
+      if (isa<DeclRefExpr, MemberExpr>(E)) copiedFrom = E;
+      return std::nullopt;
+    }
+    return std::nullopt;
   }
 
   /// `r` declared as `InvokeRequest& r = req;` or `InvokeRequest* r = &req;`: `req`.
@@ -1999,7 +2039,7 @@ private:
 
   /// `__builtin_expect(!g, 0)` (what LIKELY/UNLIKELY macros expand to) tests `!g`.
   static const clang::Expr *withoutExpect(const clang::Expr *E) {
-    E = E->IgnoreParenImpCasts();
+    E = E->IgnoreImplicit()->IgnoreParenImpCasts()->IgnoreImplicit(); // also `g.load()` of a shared_ptr temporary
     while (auto *CE = llvm::dyn_cast<clang::CallExpr>(E)) {
       unsigned id = CE->getBuiltinCallee();
       if ((id != clang::Builtin::BI__builtin_expect && id != clang::Builtin::BI__builtin_expect_with_probability) ||
@@ -2134,6 +2174,26 @@ private:
                                                           (FD->getName() == "atomic_load" || FD->getName() == "atomic_load_explicit"))
         if (auto *addr = dyn_cast<UnaryOperator>(CE->getArg(0)->IgnoreParenImpCasts()); addr && addr->getOpcode() == UO_AddrOf)
           return storageOf(addr->getSubExpr());
+    // `auto& p = slot();` where slot() returns a reference to a static.
+    if (auto *CE = dyn_cast<CallExpr>(E); CE && followingReference_ < 8)
+      if (const FunctionDecl *FD = CE->getDirectCallee(); FD && FD->getReturnType()->isReferenceType())
+        if (const FunctionDecl *def = FD->getDefinition(); def && def->getBody() && !inSystem(def->getLocation())) {
+          const Decl *only = nullptr;
+          bool mixed = false;
+          ++followingReference_;
+          std::function<void(const Stmt *)> walk = [&](const Stmt *S) {
+            if (!S || mixed || isa<LambdaExpr>(S)) return;
+            if (auto *R = dyn_cast<ReturnStmt>(S)) {
+              const Decl *d = storageOf(R->getRetValue());
+              if (!d || (only && d != only)) mixed = true;
+              only = d;
+            }
+            for (const Stmt *c : S->children()) walk(c);
+          };
+          walk(def->getBody());
+          --followingReference_;
+          if (only && !mixed) return only;
+        }
     if (auto *MC = dyn_cast<CXXMemberCallExpr>(E)) // x.get(), operator bool
       if (MC->getMethodDecl() && (isa<CXXConversionDecl>(MC->getMethodDecl()) ||
                                   (MC->getMethodDecl()->getIdentifier() && MC->getMethodDecl()->getName() == "get")))
@@ -2248,6 +2308,16 @@ private:
             return true;
         }
         const FunctionDecl *def = FD->getDefinition();
+        // A helper of the project defined in another file (`init_sqs()` in init.cpp)
+        // may set an object it can see: a global with external linkage, or a member
+        // of its own class.
+        if (!def && !inSystem(FD->getLocation())) {
+          if (auto *VD = dyn_cast<VarDecl>(key); VD && VD->isExternallyVisible()) return true;
+          if (auto *F = dyn_cast<FieldDecl>(key); F && isa<CXXMethodDecl>(FD) &&
+                                                  cast<CXXMethodDecl>(FD)->getParent()->getCanonicalDecl() ==
+                                                      F->getParent()->getCanonicalDecl())
+            return true;
+        }
         if (def && def->getBody() && !inSystem(def->getLocation()) && assigningCalls_.size() < 4 &&
             !llvm::is_contained(assigningCalls_, def)) {
           assigningCalls_.push_back(def);
@@ -2274,11 +2344,39 @@ private:
     } else if ((key = insertedNewKey(S->getCond()))) branch = S->getThen();
     else if ((key = testedEmpty(S->getCond())) && assigns(S->getThen(), key)) branch = S->getThen();
     else if (S->getElse() && (key = testedNonEmpty(S->getCond())) && assigns(S->getElse(), key)) branch = S->getElse();
+    else if ((key = rebuildGuard(S->getCond(), S->getThen()))) branch = S->getThen();
     // `if (!f.test_and_set()) ...; f.clear();`: a guard whose object the same function
     // always empties again is passed on every invocation. (Emptying it on an error path,
     // so that it is rebuilt, keeps the guard once-only.)
     if (branch && emptiedEveryTime(key)) return nullptr;
     return branch;
+  }
+
+  /// A rebuild guard: a test on a long-lived object other than "is it set"
+  /// (`PQstatus(g_conn) != CONNECTION_OK`, `g_redis->err`, `curl_easy_perform(g_h) !=
+  /// CURLE_OK`, `region != g_region`) whose branch sets that object again. The branch
+  /// runs when the object has become unusable (or its key changed), not every time.
+  const clang::Decl *rebuildGuard(const clang::Expr *cond, const clang::Stmt *branch) {
+    using namespace clang;
+    if (!cond || !branch) return nullptr;
+    const Decl *setTest = testedNonEmpty(cond); // `if (g) g = make();` rebuilds every time
+    for (const Decl *d : testedObjects(cond))
+      if (d != setTest && assigns(branch, d)) return d;
+    return nullptr;
+  }
+
+  /// The long-lived objects an expression reads.
+  std::vector<const clang::Decl *> testedObjects(const clang::Expr *cond) {
+    using namespace clang;
+    std::vector<const Decl *> tested;
+    std::function<void(const Stmt *)> walk = [&](const Stmt *S) {
+      if (!S || isa<LambdaExpr>(S)) return;
+      if (auto *E = dyn_cast<Expr>(S); E && (isa<DeclRefExpr, MemberExpr>(E)))
+        if (const Decl *d = storageOf(E); d && !llvm::is_contained(tested, d)) tested.push_back(d);
+      for (const Stmt *c : S->children()) walk(c);
+    };
+    walk(cond);
+    return tested;
   }
 
   /// Whether the function being walked always empties `key` again, at its top level.
@@ -2449,7 +2547,11 @@ private:
       passesOnce = true;
       return key;
     }
-    return testedNonEmpty(S->getCond());
+    if (const Decl *key = testedNonEmpty(S->getCond())) return key;
+    // `if (ch && ch->WaitForConnected(t)) return ch; ch = make();`: what follows rebuilds
+    // the object only when the test on it fails.
+    std::vector<const Decl *> tested = testedObjects(S->getCond());
+    return tested.empty() ? nullptr : tested.front();
   }
 
   // ---- callable flow: what reaches run_handler, std::function calls ------------------
@@ -2651,6 +2753,16 @@ private:
       if (auto *DRE = llvm::dyn_cast<clang::DeclRefExpr>(stripForFlow(arg)))
         if (auto *P = llvm::dyn_cast<clang::ParmVarDecl>(DRE->getDecl()); P && isCallableType(P->getType()))
           indirect_.push_back({DRE, frame()->index, arg->getBeginLoc(), frame()->once > 0});
+      // `std::function<void()> f = [&] {...}; std::thread t(f);`: what the local holds.
+      if (auto *DRE = llvm::dyn_cast<clang::DeclRefExpr>(stripForFlow(arg)))
+        if (auto *VD = llvm::dyn_cast<clang::VarDecl>(DRE->getDecl());
+            VD && !llvm::isa<clang::ParmVarDecl>(VD) && VD->hasLocalStorage() && isCallableType(VD->getType())) {
+          std::vector<Target> held;
+          std::set<const void *> seen;
+          resolveCallables(DRE, held, seen, 0, "");
+          for (const Target &t : held) addEdge(t.id, arg->getBeginLoc(), EdgeKind::Reference);
+          continue;
+        }
       const clang::CXXRecordDecl *RD = arg->getType().getNonReferenceType()->getAsCXXRecordDecl();
       if (!RD || RD->isLambda()) continue;
       std::vector<Target> targets;
@@ -2695,10 +2807,18 @@ private:
   /// runs where it is called, and the flow of the stored value finds that call.
   static bool libraryRunsCallable(const clang::FunctionDecl *callee) {
     const clang::IdentifierInfo *id = callee->getIdentifier();
+    auto isThread = [](const clang::CXXRecordDecl *RD) {
+      return RD && RD->getIdentifier() && (RD->getName() == "thread" || RD->getName() == "jthread");
+    };
     if (auto *M = llvm::dyn_cast<clang::CXXMethodDecl>(callee)) {
-      const clang::IdentifierInfo *cls = M->getParent()->getIdentifier();
-      if (llvm::isa<clang::CXXConstructorDecl>(M))
-        return cls && (cls->getName() == "thread" || cls->getName() == "jthread");
+      if (llvm::isa<clang::CXXConstructorDecl>(M)) return isThread(M->getParent());
+      // `std::ranges::for_each(r, f)`: the algorithm is a function object.
+      if (M->getOverloadedOperator() == clang::OO_Call) return true;
+      // `workers.emplace_back(f)` on a container of threads starts a thread.
+      if (auto *spec = llvm::dyn_cast<clang::ClassTemplateSpecializationDecl>(M->getParent());
+          spec && spec->getTemplateArgs().size() > 0 && spec->getTemplateArgs()[0].getKind() == clang::TemplateArgument::Type &&
+          isThread(spec->getTemplateArgs()[0].getAsType()->getAsCXXRecordDecl()))
+        return true;
       return id && llvm::is_contained({"transform", "and_then", "or_else", "transform_error"}, id->getName());
     }
     if (!id) return false; // operators: `os << f`, `f == nullptr`
