@@ -341,6 +341,12 @@ public:
     // `if (!g_client) { ... g_client = ...; }` (or `if (g_client) ... else { g_client = ...; }`):
     // the branch that assigns runs once.
     const Stmt *onceBranch = lazyInitBranch(S);
+    // `if (curl_easy_perform(next) != CURLE_OK) { sleep(1); continue; }` in a custom
+    // runtime: no event has been received, so no invocation is running.
+    if (!onceBranch && S->getCond()) {
+      int failed = nextEventFailure(S->getCond());
+      onceBranch = failed > 0 ? S->getThen() : failed < 0 ? S->getElse() : nullptr;
+    }
     if (!onceBranch) return Base::TraverseIfStmt(S);
     if (!WalkUpFromIfStmt(S)) return false;
     if (!TraverseStmt(S->getInit())) return false;
@@ -734,6 +740,20 @@ private:
     using namespace clang;
     Frame *f = frame();
     if (!f) return base();
+    // `while (curl_easy_perform(next) != CURLE_OK) usleep(...)`: retrying the request
+    // for the next event, before any invocation starts.
+    if (cond && !rangeLoop && nextEventFailure(cond) > 0) {
+      ++f->once;
+      bool r = traverseLoopIn(S, cond, base, rangeLoop);
+      --frame()->once;
+      return r;
+    }
+    return traverseLoopIn(S, cond, base, rangeLoop);
+  }
+
+  template <typename F> bool traverseLoopIn(clang::Stmt *S, clang::Expr *cond, F &&base, bool rangeLoop) {
+    using namespace clang;
+    Frame *f = frame();
     if (f->loopDepth > 0 || f->fn().nodeKind == "static-init") {
       ++f->loopDepth;
       f->loops.push_back(S->getBeginLoc());
@@ -907,6 +927,7 @@ private:
       noteWaitedFuture(MC);
     }
     if (FD) noteCallSettings(CE, FD);
+    if (FD) noteNextEventHandle(CE, FD);
 
     const CatalogFunction *entry = FD ? cat_.findFunction(qualifiedName(FD)) : nullptr;
     // A built-in C API name (connect, open, read, sleep...) means that API only when it
@@ -3050,6 +3071,50 @@ private:
       if (h.returns == ret && h.parameter == param) return true;
     return false;
   }
+
+  /// +1 when `cond` is true exactly when the request for the next event failed
+  /// (`curl_easy_perform(h) != CURLE_OK`, `curl_easy_perform(h)`, `rc != CURLE_OK` with
+  /// `rc` its result, on a handle given the /next URL); -1 when it is true exactly
+  /// when the request succeeded; 0 otherwise.
+  int nextEventFailure(const clang::Expr *cond) {
+    using namespace clang;
+    const Expr *E = withoutExpect(cond);
+    if (auto *UO = dyn_cast<UnaryOperator>(E); UO && UO->getOpcode() == UO_LNot) return -nextEventFailure(UO->getSubExpr());
+    if (auto *BO = dyn_cast<BinaryOperator>(E); BO && BO->isEqualityOp())
+      for (auto [x, c] : {std::pair{BO->getLHS(), BO->getRHS()}, std::pair{BO->getRHS(), BO->getLHS()}}) {
+        llvm::APSInt v;
+        if (fetchesNextEvent(x) && constantInt(c, v) && v.isZero()) return BO->getOpcode() == BO_NE ? 1 : -1;
+      }
+    return fetchesNextEvent(E) ? 1 : 0; // a curl error code: non-zero is a failure
+  }
+
+  bool fetchesNextEvent(const clang::Expr *E) {
+    using namespace clang;
+    E = E->IgnoreParenImpCasts();
+    if (const VarDecl *local = snapshotLocal(E)) E = local->getInit()->IgnoreParenImpCasts();
+    if (auto *BO = dyn_cast<BinaryOperator>(E); BO && BO->getOpcode() == BO_Assign) E = BO->getRHS()->IgnoreParenImpCasts();
+    auto *CE = dyn_cast<CallExpr>(E);
+    const FunctionDecl *FD = CE ? CE->getDirectCallee() : nullptr;
+    if (!FD || !FD->getIdentifier() || FD->getName() != "curl_easy_perform" || CE->getNumArgs() != 1) return false;
+    auto *DRE = dyn_cast<DeclRefExpr>(stripForFlow(CE->getArg(0)));
+    auto it = DRE ? nextEventHandles_.find(DRE->getDecl()) : nextEventHandles_.end();
+    return it != nextEventHandles_.end() && it->second;
+  }
+
+  /// `curl_easy_setopt(h, CURLOPT_URL, url)`: whether h's URL (the last one set, in
+  /// source order) names /runtime/invocation/next.
+  void noteNextEventHandle(const clang::CallExpr *CE, const clang::FunctionDecl *FD) {
+    using namespace clang;
+    if (!FD->getIdentifier() || FD->getName() != "curl_easy_setopt" || CE->getNumArgs() != 3 ||
+        !namesOption(CE, 1, "CURLOPT_URL"))
+      return;
+    const Expr *url = stripForFlow(CE->getArg(2));
+    bool marker = mentionsMarker(url);
+    if (auto *DRE = dyn_cast<DeclRefExpr>(url))
+      if (auto *VD = dyn_cast<VarDecl>(DRE->getDecl()); VD && markerVars_.count(VD)) marker = true;
+    if (auto *h = dyn_cast<DeclRefExpr>(stripForFlow(CE->getArg(0)))) nextEventHandles_[h->getDecl()] = marker;
+  }
+  std::unordered_map<const clang::ValueDecl *, bool> nextEventHandles_;
 
   /// `target = <something naming the next-event URL>`: the target names it too.
   void noteMarkerTarget(const clang::Expr *target, const clang::Expr *value) {
