@@ -156,6 +156,7 @@ public:
   bool shouldVisitTemplateInstantiations() const { return true; }
 
   void run() {
+    collectReferenceCalls();
     TraverseDecl(ctx_.getTranslationUnitDecl());
     finish();
     recordDependencies();
@@ -2238,11 +2239,56 @@ private:
         return d;
       }
       if (livesAsLongAsMain(VD)) return VD;
+      // `T& lazy(std::unique_ptr<T>& slot) { if (!slot) slot = ...; }` called only with
+      // long-lived slots (`lazy(g_s3)`): the parameter stands for them.
+      if (auto *P = dyn_cast<ParmVarDecl>(VD); P && P->getType()->isLValueReferenceType() &&
+                                               !P->getType().getNonReferenceType().isConstQualified() &&
+                                               followingReference_ < 8)
+        if (auto *fn = dyn_cast<FunctionDecl>(P->getDeclContext())) {
+          auto it = referenceCalls_.find(patternOf(fn));
+          unsigned idx = P->getFunctionScopeIndex();
+          bool all = it != referenceCalls_.end() && !it->second.empty();
+          ++followingReference_;
+          for (const CallExpr *call : all ? it->second : std::vector<const CallExpr *>{}) {
+            unsigned shift = isa<CXXOperatorCallExpr>(call) && isa<CXXMethodDecl>(fn) ? 1 : 0;
+            all = all && idx + shift < call->getNumArgs() && storageOf(call->getArg(idx + shift));
+          }
+          --followingReference_;
+          if (all) return P;
+        }
       return nullptr;
     }
     if (auto *ME = dyn_cast<MemberExpr>(E))
       if (auto *FD = dyn_cast<FieldDecl>(ME->getMemberDecl())) return FD;
     return nullptr;
+  }
+
+  /// Every call in the project's code (not system headers) to a function of the project
+  /// that takes a non-const lvalue reference, by the callee's pattern: collected before
+  /// the walk, so that a parameter's callers are all known when its function is walked.
+  std::unordered_map<const clang::FunctionDecl *, std::vector<const clang::CallExpr *>> referenceCalls_;
+  void collectReferenceCalls() {
+    struct Collector : clang::RecursiveASTVisitor<Collector> {
+      Extractor &x;
+      explicit Collector(Extractor &x) : x(x) {}
+      bool shouldVisitTemplateInstantiations() const { return true; }
+      bool shouldVisitImplicitCode() const { return true; }
+      bool TraverseDecl(clang::Decl *D) {
+        if (D && !llvm::isa<clang::TranslationUnitDecl>(D) && x.inSystem(D->getLocation())) return true;
+        return clang::RecursiveASTVisitor<Collector>::TraverseDecl(D);
+      }
+      bool VisitCallExpr(clang::CallExpr *CE) {
+        const clang::FunctionDecl *FD = CE->getDirectCallee();
+        if (!FD || x.inSystem(FD->getLocation())) return true;
+        for (const clang::ParmVarDecl *P : FD->parameters())
+          if (P->getType()->isLValueReferenceType() && !P->getType().getNonReferenceType().isConstQualified()) {
+            x.referenceCalls_[x.patternOf(FD)].push_back(CE);
+            break;
+          }
+        return true;
+      }
+    } collector(*this);
+    collector.TraverseDecl(ctx_.getTranslationUnitDecl());
   }
 
   int followingReference_ = 0;
