@@ -2427,9 +2427,52 @@ private:
     using namespace clang;
     if (!cond || !branch) return nullptr;
     const Decl *setTest = testedNonEmpty(cond); // `if (g) g = make();` rebuilds every time
+    if (!storesClient(branch)) return nullptr; // `if (last_id != req.id) { last_id = req.id; S3Client c; }`
     for (const Decl *d : testedObjects(cond))
       if (d != setTest && assigns(branch, d)) return d;
     return nullptr;
+  }
+
+  /// Whether `S` stores a client it builds in a long-lived object (`g_conn =
+  /// PQconnectdb(...)`, `g_s3 = std::make_unique<S3Client>()`, `g_s3.reset(new ...)`).
+  bool storesClient(const clang::Stmt *S) {
+    using namespace clang;
+    if (!S || isa<LambdaExpr>(S)) return false;
+    if (auto *BO = dyn_cast<BinaryOperator>(S); BO && BO->getOpcode() == BO_Assign && storageOf(BO->getLHS()) &&
+                                                buildsClient(BO->getRHS()))
+      return true;
+    if (auto *OC = dyn_cast<CXXOperatorCallExpr>(S); OC && OC->getOperator() == OO_Equal && OC->getNumArgs() == 2 &&
+                                                     storageOf(OC->getArg(0)) && buildsClient(OC->getArg(1)))
+      return true;
+    if (auto *MC = dyn_cast<CXXMemberCallExpr>(S); MC && storageOf(MC->getImplicitObjectArgument()))
+      for (const Expr *a : MC->arguments())
+        if (buildsClient(a)) return true;
+    for (const Stmt *c : S->children())
+      if (storesClient(c)) return true;
+    return false;
+  }
+
+  /// Whether `S` builds a client or connection of the catalog (a construction, `new`,
+  /// a factory such as `PQconnectdb`, or a construct wrapper such as `make_unique`).
+  bool buildsClient(const clang::Stmt *S) {
+    using namespace clang;
+    if (!S) return false;
+    auto isClient = [&](const CXXRecordDecl *RD) {
+      const CatalogClass *c = RD ? matchClass(RD) : nullptr;
+      return c && (c->kind == Kind::Client || c->kind == Kind::SdkInit);
+    };
+    if (auto *C = dyn_cast<CXXConstructExpr>(S); C && C->getConstructor() && isClient(C->getConstructor()->getParent()))
+      return true;
+    if (auto *N = dyn_cast<CXXNewExpr>(S); N && isClient(N->getAllocatedType()->getAsCXXRecordDecl())) return true;
+    if (auto *CE = dyn_cast<CallExpr>(S))
+      if (const FunctionDecl *FD = CE->getDirectCallee())
+        if (const CatalogFunction *f = cat_.findFunction(qualifiedName(FD))) {
+          if (f->kind == Kind::Client) return true;
+          if (f->kind == Kind::Construct && isClient(templateArgRecord(FD, f->arg < 0 ? 0 : unsigned(f->arg)))) return true;
+        }
+    for (const Stmt *c : S->children())
+      if (buildsClient(c)) return true;
+    return false;
   }
 
   /// The long-lived objects an expression reads.
