@@ -581,24 +581,18 @@ public:
     if (type.isNull()) return false;
     return llvm::StringRef(type.getCanonicalType().getAsString()).lower().find("response") != std::string::npos;
   }
-  static bool responseish(const clang::Expr *E) {
+  /// `pred` applied to the name (of a variable or member, else "") and type of `E`.
+  static bool byNameAndType(const clang::Expr *E, bool (*pred)(llvm::StringRef, clang::QualType)) {
     using namespace clang;
     E = stripForFlow(E);
     if (!E) return false;
-    if (auto *DRE = dyn_cast<DeclRefExpr>(E)) return responseish(DRE->getDecl()->getName(), E->getType());
+    if (auto *DRE = dyn_cast<DeclRefExpr>(E)) return pred(DRE->getDecl()->getName(), E->getType());
     if (auto *ME = dyn_cast<MemberExpr>(E))
-      return responseish(ME->getMemberDecl()->getIdentifier() ? ME->getMemberDecl()->getName() : "", E->getType());
-    return responseish("", E->getType());
+      return pred(ME->getMemberDecl()->getIdentifier() ? ME->getMemberDecl()->getName() : "", E->getType());
+    return pred("", E->getType());
   }
-  static bool headerishExpr(const clang::Expr *E) {
-    using namespace clang;
-    E = stripForFlow(E);
-    if (!E) return false;
-    if (auto *DRE = dyn_cast<DeclRefExpr>(E)) return headerish(DRE->getDecl()->getName(), E->getType());
-    if (auto *ME = dyn_cast<MemberExpr>(E))
-      return headerish(ME->getMemberDecl()->getIdentifier() ? ME->getMemberDecl()->getName() : "", E->getType());
-    return headerish("", E->getType());
-  }
+  static bool responseish(const clang::Expr *E) { return byNameAndType(E, responseish); }
+  static bool headerishExpr(const clang::Expr *E) { return byNameAndType(E, headerish); }
 
   void markHeaderContext(const clang::Stmt *S) {
     if (!S || !headerContext_.insert(S).second) return;
