@@ -52,7 +52,7 @@ public:
         continue;
       }
       FunctionFacts &into = it->second;
-      into.handlerSignature = into.handlerSignature || f.handlerSignature;
+      if (into.handlerSignature.empty()) into.handlerSignature = f.handlerSignature;
       into.mentionsNextUrl = into.mentionsNextUrl || f.mentionsNextUrl;
       for (const Edge &e : f.edges)
         if (std::none_of(into.edges.begin(), into.edges.end(), [&](const Edge &o) {
@@ -280,6 +280,19 @@ private:
         order_.push_back(t);
       }
     };
+    // A node whose per-invocation run starts inside its own function (a custom
+    // runtime's event loop, reached from the loop entry through loop nodes only) got
+    // its parameters from whoever called that function before the loop: every caller's
+    // callable runs per invocation, so edges waiting on those callers are released.
+    auto startsInside = [&](std::string id) {
+      for (;;) {
+        const Pred &p = pred_.at(id);
+        if (p.from.empty()) return handlers_[p.handler].how == "runtime-loop";
+        if (p.kind != EdgeKind::Loop) return false;
+        id = p.from;
+      }
+    };
+    for (;;) {
     while (!work.empty()) {
       std::string id = work.front();
       work.pop_front();
@@ -298,6 +311,18 @@ private:
         }
         follow(id, e);
       }
+    }
+    bool released = false;
+    for (auto w = waiting.begin(); w != waiting.end(); ++w)
+      for (auto it = w->second.begin(); it != w->second.end();)
+        if (startsInside(it->first)) {
+          follow(it->first, *it->second);
+          it = w->second.erase(it);
+          released = true;
+        } else {
+          ++it;
+        }
+    if (!released) break;
     }
   }
 
