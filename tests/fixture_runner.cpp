@@ -11,6 +11,8 @@
 //   // FLAGS: <compiler flags>        replaces the default flags (-std=c++20 / -std=c11, -I fixtures/include)
 //   // ARGS: <tool arguments>         extra arguments for coldstart-lint (%S is the fixture's directory)
 //   // EXPECT-ERROR: <fragment>       the run must report an error containing <fragment> (exit 2)
+//   // EXPECT-NOTE: <fragment>        the run must say the analysis may be incomplete (a JSON
+//                                     "notes" entry containing <fragment>); without one, it must not
 //   // OK: <why>                      documents a negative case: no finding may be on this line
 //
 // A fixture that must stay free of test comments (the README's examples) may keep its
@@ -64,7 +66,20 @@ struct Directives {
   bool haveFlags = false;
   std::string args;
   std::vector<std::string> errors;
+  std::vector<std::string> notes;
 };
+
+/// A run's JSON without its "notes" (which name the stand-ins used, so they differ
+/// between a run with fixtures/include and one with the built-in fallback headers).
+std::string withoutNotes(const std::string &out) {
+  try {
+    json doc = json::parse(out);
+    doc.erase("notes");
+    return doc.dump();
+  } catch (const std::exception &) {
+    return out;
+  }
+}
 
 std::string readFile(const fs::path &p) {
   std::ifstream in(p, std::ios::binary);
@@ -152,6 +167,10 @@ void scanFile(const fs::path &file, const std::string &rel, std::vector<Expectat
     }
     if (directive("EXPECT-ERROR:", v)) {
       d.errors.push_back(v);
+      continue;
+    }
+    if (directive("EXPECT-NOTE:", v)) {
+      d.notes.push_back(v);
       continue;
     }
     if (comment.find("OK:") != std::string::npos && comment.find("EXPECT") == std::string::npos)
@@ -334,7 +353,7 @@ int main(int argc, char **argv) {
       std::string bare = std::regex_replace(cmd, std::regex(std::regex_replace(inc, std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\$&)")), "");
       bare = std::regex_replace(bare, std::regex(" --format=json "), " --format=json --no-cache ");
       RunOutput r3 = run(bare, dir, work);
-      if (r3.out != r.out || r3.exit != r.exit)
+      if (withoutNotes(r3.out) != withoutNotes(r.out) || r3.exit != r.exit)
         fail("findings differ when the built-in fallback headers stand in for fixtures/include (exit " +
              std::to_string(r3.exit) + "); stderr:\n" + r3.err);
     }
@@ -344,7 +363,7 @@ int main(int argc, char **argv) {
   {
     std::string full = std::regex_replace(cmd, std::regex(" --format=json "), " --format=json --no-skip-bodies --no-cache ");
     RunOutput r2 = run(full, dir, work);
-    if (r2.out != r.out || r2.exit != r.exit)
+    if (withoutNotes(r2.out) != withoutNotes(r.out) || r2.exit != r.exit)
       fail("findings differ between the default run and --no-skip-bodies (body skipping lost something)");
   }
 
@@ -358,6 +377,16 @@ int main(int argc, char **argv) {
   }
   if (d.errors.empty())
     for (const std::string &e : errors) fail("unexpected error: " + e);
+  // Notes: a run that could not see everything says so, and only then.
+  std::vector<std::string> notes;
+  for (const json &n : doc.value("notes", json::array())) notes.push_back(n["message"].get<std::string>());
+  for (const std::string &frag : d.notes) {
+    bool found = false;
+    for (const std::string &n : notes) found = found || n.find(frag) != std::string::npos;
+    if (!found) fail("expected a note containing \"" + frag + "\"");
+  }
+  if (d.notes.empty())
+    for (const std::string &n : notes) fail("unexpected note: " + n);
   int wantExit = !d.errors.empty() ? 2 : (exps.empty() ? 0 : 1);
   if (r.exit != wantExit) fail("exit code " + std::to_string(r.exit) + ", expected " + std::to_string(wantExit));
   if (r.exit >= 128) fail("killed by signal; stderr:\n" + r.err);

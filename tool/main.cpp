@@ -23,6 +23,7 @@
 #include <charconv>
 #include <cstdio>
 #include <iostream>
+#include <set>
 #include <thread>
 #include <unistd.h>
 
@@ -61,7 +62,9 @@ OUTPUT:
   --init-report            Instead of findings, list every dynamic initialiser with its cost
                            class, costliest first (text, or JSON with --format=json)
   --export-fixes=<file>    Write fixes as clang-apply-replacements YAML
-  --fix                    Apply fixes in place (only in the analysed files)
+  --fix                    Apply fixes in place (only in the analysed files; not in a file
+                           with compile errors of its own)
+  --fix-errors             Like --fix, and apply fixes even in files with compile errors
   --quiet                  Do not print the summary line on stderr
 
 SPEED AND SCALE:
@@ -101,6 +104,7 @@ struct CliOptions {
   std::optional<std::string> exportFixes;
   std::optional<std::string> factsOut;
   bool fix = false;
+  bool fixErrors = false;
   bool listChecks = false;
   bool initReport = false;
   std::optional<std::string> explain;
@@ -130,7 +134,7 @@ int parseArgs(int argc, char **argv, CliOptions &o) {
     o.lspMode = true;
     first = 2;
   }
-  const std::vector<std::string_view> flags = {"help", "version", "fix", "list-checks", "quiet", "init-report",
+  const std::vector<std::string_view> flags = {"help", "version", "fix", "fix-errors", "list-checks", "quiet", "init-report",
                                                "no-cache", "no-skip-bodies", "no-isolation", "parse-only",
                                                "no-fallback-headers"};
   const std::vector<std::string_view> valued = {"p", "checks", "config", "format", "export-fixes", "explain", "j",
@@ -164,6 +168,7 @@ int parseArgs(int argc, char **argv, CliOptions &o) {
       if (name == "help") o.help = true;
       else if (name == "version") o.version = true;
       else if (name == "fix") o.fix = true;
+      else if (name == "fix-errors") o.fix = o.fixErrors = true;
       else if (name == "list-checks") o.listChecks = true;
       else if (name == "quiet") o.quiet = true;
       else if (name == "init-report") o.initReport = true;
@@ -375,7 +380,15 @@ int main(int argc, char **argv) {
   }
 
   auto printErrors = [&] {
-    for (const std::string &n : result.notes) std::cerr << "coldstart-lint: note: " << n << "\n";
+    // With --quiet, the files analysed without some of their headers are one line.
+    std::set<std::string> quietened;
+    if (o.quiet && result.incomplete.size() > 0) {
+      for (const IncompleteAnalysis &ia : result.incomplete) quietened.insert(formatFactsError({ia.file, ia.message, {}, ""}));
+      std::cerr << "coldstart-lint: note: " << result.incomplete.size() << (result.incomplete.size() == 1 ? " file was" : " files were")
+                << " analysed without some of their headers (findings may be incomplete; run without --quiet to see which)\n";
+    }
+    for (const std::string &n : result.notes)
+      if (!quietened.count(n)) std::cerr << "coldstart-lint: note: " << n << "\n";
     for (const auto &e : result.errors.list) std::cerr << "coldstart-lint: error: " << e.message << "\n";
   };
 
@@ -407,8 +420,18 @@ int main(int argc, char **argv) {
     if (o.exportFixes && !exportFixesYaml(*o.exportFixes, result.findings, fixError))
       result.errors.add(*o.exportFixes, fixError);
     if (o.fix) {
+      // A file that does not compile is not rewritten (the fix may be wrong where the
+      // parse was): clang-tidy's --fix-errors says to do it anyway.
       std::vector<std::string> analysed;
-      for (const TUFacts &tu : result.facts) analysed.push_back(tu.mainFile);
+      for (const TUFacts &tu : result.facts) {
+        bool broken = std::any_of(tu.errors.begin(), tu.errors.end(),
+                                  [](const FactsError &e) { return e.message == "does not compile"; });
+        if (broken && !o.fixErrors) {
+          result.notes.push_back(displayPath(tu.mainFile) + ": not fixed, because it does not compile (--fix-errors applies fixes anyway)");
+          continue;
+        }
+        analysed.push_back(tu.mainFile);
+      }
       FixOutcome fixes = applyFixesInPlace(result.findings, analysed, driver.sources());
       if (!fixes.fixed.empty()) {
         // Re-analyse the fixed files: what is printed is what remains.
@@ -429,7 +452,7 @@ int main(int argc, char **argv) {
   }
 
   if (o.format == "json") {
-    std::cout << findingsToJson(result.findings, result.errors, kVersion).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    std::cout << findingsToJson(result.findings, result.errors, kVersion, result.incomplete).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   } else if (o.format == "sarif") {
     SarifEmitter sarif(driver.sources(), kVersion);
     std::vector<const Check *> rules;

@@ -102,8 +102,14 @@ struct CatalogSetting {
 /// A handler signature: functions of this shape are per-invocation entries, even when
 /// they are registered in another translation unit.
 struct HandlerSignature {
-  std::string returns;   ///< qualified class name of the return type
-  std::string parameter; ///< qualified class name of the single (const reference) parameter
+  std::string returns;   ///< qualified class name of the return type, or "void"
+  std::string parameter; ///< qualified class name of the single parameter
+  /// How the parameter is passed: "const-ref" (default: `T const&`), "value" (`T`), or
+  /// "any" (`T`, `T const&`, `T&&`).
+  std::string passing = "const-ref";
+  /// How a message names the signature ("invocation_response(invocation_request const&)");
+  /// made from the names when empty.
+  std::string text;
 };
 
 /// One YAML table (a file under catalog/, or the Catalog: key of a config).
@@ -282,6 +288,8 @@ template <> struct MappingTraits<coldstart::HandlerSignature> {
   static void mapping(IO &io, coldstart::HandlerSignature &h) {
     io.mapRequired("Returns", h.returns);
     io.mapRequired("Parameter", h.parameter);
+    io.mapOptional("Passing", h.passing, std::string("const-ref"));
+    io.mapOptional("Text", h.text);
   }
 };
 

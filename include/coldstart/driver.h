@@ -76,33 +76,6 @@ struct DriverOptions {
 };
 
 /// Collects compiler errors of one TU; warnings are ignored (we run with -w).
-class ErrorCollector : public clang::DiagnosticConsumer {
-public:
-  void HandleDiagnostic(clang::DiagnosticsEngine::Level level, const clang::Diagnostic &info) override {
-    clang::DiagnosticConsumer::HandleDiagnostic(level, info);
-    if (level < clang::DiagnosticsEngine::Error) return;
-    ++count;
-    if (!first.empty()) return;
-    llvm::SmallString<256> msg;
-    info.FormatDiagnostic(msg);
-    first = msg.str().str();
-    if (first.empty()) first = "error";
-    if (info.hasSourceManager() && info.getLocation().isValid()) {
-      const clang::SourceManager &sm = info.getSourceManager();
-      clang::PresumedLoc p = sm.getPresumedLoc(sm.getFileLoc(info.getLocation()));
-      if (p.isValid()) {
-        llvm::SmallString<256> path(p.getFilename());
-        llvm::sys::fs::make_absolute(path);
-        llvm::sys::path::remove_dots(path, true);
-        where = Loc{path.str().str(), p.getLine(), p.getColumn(), 0};
-      }
-    }
-  }
-  unsigned count = 0;
-  std::string first;
-  Loc where;
-};
-
 /// One line for an error of a TU: "<file>: <message>: <where>: <detail>".
 inline std::string formatFactsError(const FactsError &e) {
   std::string out = displayPath(e.file) + ": " + e.message;
@@ -120,6 +93,8 @@ struct RunResult {
   size_t analysed = 0;
   size_t cacheHits = 0;
   std::vector<std::string> notes; ///< one line each, for stderr
+  /// Files whose analysis may be incomplete (headers not found): also in JSON and SARIF.
+  std::vector<IncompleteAnalysis> incomplete;
 };
 
 class Driver {
@@ -298,6 +273,7 @@ public:
     for (const TUFacts &tu : facts) {
       for (const FactsError &e : tu.errors) result.errors.add(e.file, formatFactsError(e));
       for (const FactsError &n : tu.notes) result.notes.push_back(formatFactsError(n));
+      if (IncompleteAnalysis ia = incompleteAnalysis(tu); !ia.missing.empty()) result.incomplete.push_back(std::move(ia));
     }
     return facts;
   }
@@ -525,7 +501,10 @@ private:
     for (const std::string &a : args) hasResourceDir = hasResourceDir || a.rfind("-resource-dir", 0) == 0;
     // Right after the compiler: warnings are not ours to report (-w also keeps -Werror
     // from failing the parse), no carets or "N errors generated" on stderr.
-    std::vector<std::string> extra = {"-w", "-fno-caret-diagnostics", "-fno-color-diagnostics", "-ferror-limit=50"};
+    std::vector<std::string> extra = {"-w", "-fno-caret-diagnostics", "-fno-color-diagnostics", "-ferror-limit=0",
+                                      // A misspelt name is not corrected to a declared one: with a
+                                      // header missing, the "correction" is a guess (gcf -> gcs).
+                                      "-fno-spell-checking"};
     if (!hasResourceDir && !opts_.resourceDir.empty()) extra.push_back("-resource-dir=" + opts_.resourceDir);
     args.insert(args.begin() + 1, extra.begin(), extra.end());
     return args;
@@ -579,7 +558,7 @@ public:
     }
     if (!cmd.Directory.empty()) fs->setCurrentWorkingDirectory(cmd.Directory);
     llvm::IntrusiveRefCntPtr<clang::FileManager> files(new clang::FileManager(clang::FileSystemOptions(), fs));
-    ErrorCollector diags;
+    ErrorTriage diags;
     ExtractOptions eopts;
     eopts.catalog = &catalog_;
     eopts.skipSystemBodies = opts_.skipSystemBodies;
@@ -596,34 +575,39 @@ public:
     });
     worker.join();
     tu.mainFile = absolute(file);
-    std::string more = diags.count > 1 ? " (and " + std::to_string(diags.count - 1) + " more errors)" : "";
-    if (diags.count > 0 && !tu.fallback.empty()) {
-      // Built-in declarations stand in for a missing SDK: what they lack is not the
-      // user's error. Say so once, and keep the findings.
-      tu.notes.push_back({tu.mainFile, "analysed with built-in declarations for headers that are not installed (" +
-                                           listHeaders(tu.fallback) + "); " + std::to_string(diags.count) +
-                                           " errors against them were ignored, first",
-                          diags.where, diags.first});
-    } else if (diags.count > 0) {
-      tu.errors.push_back({tu.mainFile, "does not compile", diags.where, diags.first + more});
-    } else if (!ok) {
-      tu.errors.push_back({tu.mainFile, "could not be analysed (the compiler rejected the command line)", {}, ""});
-    } else if (!tu.fallback.empty()) {
-      tu.notes.push_back({tu.mainFile, "analysed with built-in declarations for headers that are not installed (" +
-                                           listHeaders(tu.fallback) + ")", {}, ""});
-    }
+    reportParse(tu, diags, ok);
     return tu;
   }
 
 private:
-  static constexpr unsigned kExtractStackBytes = 128u << 20; // 5,000-deep ASTs need ~20 MB
-
-  static std::string listHeaders(const std::vector<std::string> &names) {
-    std::string out;
-    for (size_t i = 0; i < names.size() && i < 3; ++i) out += (i ? ", " : "") + names[i];
-    if (names.size() > 3) out += " and " + std::to_string(names.size() - 3) + " more";
-    return out;
+  /// Turns a parse's diagnostics into the TU's errors and notes. Errors that follow from
+  /// a missing header or a built-in stand-in are set aside (the parse recovered from
+  /// them), and one note says which headers were not seen; the user's own errors make the
+  /// file "does not compile", as they would without missing headers.
+  static void reportParse(TUFacts &tu, ErrorTriage &diags, bool ok) {
+    bool missing = !missingHeaderNames(tu).empty();
+    diags.triage(missing || !tu.fallback.empty());
+    tu.errorsSetAside = diags.setAside;
+    if (!diags.userErrors.empty()) {
+      const ErrorTriage::Error &first = diags.userErrors.front();
+      size_t n = diags.userErrors.size();
+      std::string more = n > 1 ? " (and " + std::to_string(n - 1) + " more errors)" : "";
+      tu.errors.push_back({tu.mainFile, "does not compile", first.where, first.message + more});
+    } else if (!ok && diags.total() == 0) {
+      tu.errors.push_back({tu.mainFile, "could not be analysed (the compiler rejected the command line)", {}, ""});
+    }
+    if (missing) {
+      tu.notes.push_back({tu.mainFile, describeIncomplete(tu), {}, ""});
+    } else if (!tu.fallback.empty()) {
+      std::string setAside = diags.setAside == 0 ? ""
+                             : "; " + std::to_string(diags.setAside) +
+                                   (diags.setAside == 1 ? " error against them was set aside" : " errors against them were set aside");
+      tu.notes.push_back({tu.mainFile, "analysed with built-in declarations for headers that are not installed (" +
+                                           listNames(tu.fallback) + ")" + setAside, {}, ""});
+    }
   }
+
+  static constexpr unsigned kExtractStackBytes = 128u << 20; // 5,000-deep ASTs need ~20 MB
 
   /// The built-in headers, plus headers made up by name for AWS SDK services we have no
   /// declarations for: `#include <aws/rds/RDSClient.h>` in the main file, with
@@ -710,6 +694,11 @@ private:
     }
     if (tu.deps.empty()) return std::nullopt;
     for (const Dependency &d : tu.deps) {
+      if (d.hash.empty()) { // where a missing header would be found: stale once it is there
+        std::error_code ec;
+        if (std::filesystem::exists(d.path, ec)) return std::nullopt;
+        continue;
+      }
       auto h = hashes.of(d.path);
       if (!h || *h != d.hash) return std::nullopt;
     }

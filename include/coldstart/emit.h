@@ -138,6 +138,17 @@ inline nlohmann::ordered_json jsonDocument(const std::string &version) {
   return doc;
 }
 
+/// "notes": files analysed without some of their headers, so findings may be missing.
+inline nlohmann::ordered_json jsonIncomplete(const std::vector<IncompleteAnalysis> &incomplete) {
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (const IncompleteAnalysis &ia : incomplete)
+    list.push_back(nlohmann::ordered_json{{"file", displayPath(ia.file)},
+                                          {"message", ia.message},
+                                          {"missingHeaders", ia.missing},
+                                          {"errorsSetAside", ia.errorsSetAside}});
+  return list;
+}
+
 inline nlohmann::ordered_json jsonErrors(const RunErrors &errors) {
   nlohmann::ordered_json errs = nlohmann::ordered_json::array();
   for (const auto &e : errors.list)
@@ -154,7 +165,8 @@ inline nlohmann::ordered_json jsonPath(const std::vector<PathStep> &steps) {
 }
 
 inline nlohmann::ordered_json findingsToJson(const std::vector<Finding> &findings, const RunErrors &errors,
-                                             const std::string &version) {
+                                             const std::string &version,
+                                             const std::vector<IncompleteAnalysis> &incomplete = {}) {
   using nlohmann::ordered_json;
   ordered_json doc = jsonDocument(version);
   ordered_json list = ordered_json::array();
@@ -187,6 +199,7 @@ inline nlohmann::ordered_json findingsToJson(const std::vector<Finding> &finding
   }
   doc["findings"] = list;
   doc["errors"] = jsonErrors(errors);
+  doc["notes"] = jsonIncomplete(incomplete);
   return doc;
 }
 

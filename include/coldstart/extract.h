@@ -16,6 +16,7 @@
 #include "coldstart/catalog.h"
 #include "coldstart/facts.h"
 #include "coldstart/hash.h"
+#include "coldstart/recovery.h"
 
 #include <clang/AST/ASTConsumer.h>
 #include <clang/AST/ASTContext.h>
@@ -130,8 +131,6 @@ inline std::string displayVarName(const clang::VarDecl *VD) {
   return displayName(VD);
 }
 
-/// Where built-in fallback headers are served from (a virtual directory).
-inline constexpr const char *kFallbackRoot = "/coldstart-lint-fallback";
 
 struct ExtractOptions {
   const Catalog *catalog = nullptr;
@@ -199,6 +198,9 @@ public:
     });
     deps.erase(std::unique(deps.begin(), deps.end(), [](const Dependency &a, const Dependency &b) { return a.path == b.path; }),
                deps.end());
+    // Where each missing header would be found: the entry is stale once one appears.
+    for (const MissingHeader &m : out_.missing)
+      for (const std::string &c : m.candidates) deps.push_back({c, ""});
     out_.deps = std::move(deps);
     std::sort(out_.fallback.begin(), out_.fallback.end());
   }
@@ -260,8 +262,10 @@ public:
 
   bool VisitVarDecl(clang::VarDecl *VD) {
     using namespace clang;
-    if (const Expr *init = VD->getInit(); init && !isa<ParmVarDecl>(VD))
+    if (const Expr *init = VD->getInit(); init && !isa<ParmVarDecl>(VD)) {
       storeTargets_[coreOf(init)] = "var:" + usrOf(VD);
+      noteReleasingDeleter(VD, init);
+    }
     if (const Expr *init = VD->getInit()) {
       if (mentionsMarker(init)) markerVars_.insert(VD);
       if (!isa<ParmVarDecl>(VD)) {
@@ -404,7 +408,7 @@ public:
         if (std::none_of(edges.begin(), edges.end(), [&](const Edge &o) { return o.callee == opId; })) edges.push_back(e);
       }
       size_t idx = node(opId, name, "", "lambda", LE->getBeginLoc());
-      if (isHandlerSignature(op)) out_.functions[idx].handlerSignature = true;
+      if (const HandlerSignature *h = handlerSignatureOf(op)) out_.functions[idx].handlerSignature = signatureText(*h);
       pushFrame(idx);
       const FunctionDecl *savedFn = currentFunction_;
       currentFunction_ = op;
@@ -481,6 +485,67 @@ public:
   // ---- calls ---------------------------------------------------------------------
 
   bool TraverseCallExpr(clang::CallExpr *CE) { return traverseCall(CE, [&] { return Base::TraverseCallExpr(CE); }); }
+
+  // ---- calls that did not resolve because of a missing declaration -------------------
+  //
+  // With a header missing, `work(order)` (an argument of an undeclared type) and
+  // `run_handler([&](...) { ... })` (a lambda whose return statement names an undeclared
+  // function, so it no longer converts) are kept by clang as recovery expressions that
+  // still name their callee. When every candidate of that name is one function, the call
+  // is certain, only its arguments are not: it is an edge, and a registration stays a
+  // registration. Calls that name several overloads are not guessed at.
+
+  /// The one function a recovered call names, or null.
+  const clang::FunctionDecl *recoveredCallee(const clang::Expr *callee) {
+    using namespace clang;
+    auto *ULE = dyn_cast_or_null<UnresolvedLookupExpr>(callee ? callee->IgnoreParenImpCasts() : nullptr);
+    if (!ULE || ULE->getNumDecls() == 0) return nullptr;
+    const FunctionDecl *only = nullptr;
+    for (const NamedDecl *D : ULE->decls()) {
+      const FunctionDecl *FD = D->getAsFunction();
+      if (!FD) return nullptr;
+      FD = FD->getCanonicalDecl();
+      if (only && only != FD) return nullptr;
+      only = FD;
+    }
+    return only;
+  }
+
+  /// The catalog's registration function that all candidates of a recovered call name
+  /// (every overload of run_handler is run_handler), or null.
+  const CatalogFunction *recoveredRegistration(const clang::Expr *callee) {
+    using namespace clang;
+    auto *ULE = dyn_cast_or_null<UnresolvedLookupExpr>(callee ? callee->IgnoreParenImpCasts() : nullptr);
+    if (!ULE || ULE->getNumDecls() == 0) return nullptr;
+    std::string name;
+    for (const NamedDecl *D : ULE->decls()) {
+      const FunctionDecl *FD = D->getAsFunction();
+      if (!FD) return nullptr;
+      std::string q = qualifiedName(FD);
+      if (!name.empty() && q != name) return nullptr;
+      name = q;
+    }
+    const CatalogFunction *entry = cat_.findFunction(name);
+    return entry && entry->kind == Kind::RegisterHandler ? entry : nullptr;
+  }
+
+  void noteRecoveredCall(const clang::Expr *callee, llvm::ArrayRef<const clang::Expr *> args, clang::SourceLocation loc) {
+    if (!frame()) return;
+    if (const CatalogFunction *reg = recoveredRegistration(callee)) {
+      unsigned arg = reg->arg < 0 ? 0 : unsigned(reg->arg);
+      if (arg < args.size()) registrations_.push_back({args[arg], loc, reg->name});
+      return;
+    }
+    if (const clang::FunctionDecl *FD = recoveredCallee(callee))
+      if (!cat_.findFunction(qualifiedName(FD))) addEdgeTo(FD, loc, EdgeKind::Call);
+  }
+
+  bool TraverseRecoveryExpr(clang::RecoveryExpr *E) {
+    auto subs = E->subExpressions();
+    if (!subs.empty())
+      noteRecoveredCall(subs.front(), llvm::ArrayRef<const clang::Expr *>(subs.data() + 1, subs.size() - 1), E->getBeginLoc());
+    return Base::TraverseRecoveryExpr(E);
+  }
   bool TraverseCXXMemberCallExpr(clang::CXXMemberCallExpr *CE) {
     return traverseCall(CE, [&] { return Base::TraverseCXXMemberCallExpr(CE); });
   }
@@ -711,7 +776,7 @@ private:
     const FunctionDecl *canon = patternOf(FD);
     size_t idx = node(idOf(canon), displayFunctionName(canon), qualifiedName(canon), "function", canon->getLocation());
     FunctionFacts &fn = out_.functions[idx];
-    if (isHandlerSignature(FD)) fn.handlerSignature = true;
+    if (const HandlerSignature *h = handlerSignatureOf(FD)) fn.handlerSignature = signatureText(*h);
     if (auto *MD = dyn_cast<CXXMethodDecl>(FD))
       for (const CXXMethodDecl *o : MD->overridden_methods()) {
         std::string oid = idOf(patternOf(o));
@@ -898,6 +963,8 @@ private:
     if (FD) {
       callsTo_[patternOf(FD)].push_back(CE);
       callSites_[CE] = CallSite{frame()->fn().id, frame()->once > 0};
+    } else if (CE->containsErrors()) {
+      noteRecoveredCall(CE->getCallee(), llvm::ArrayRef<const clang::Expr *>(CE->getArgs(), CE->getNumArgs()), CE->getBeginLoc());
     }
     // snprintf(url, n, "http://%s/2018-06-01/runtime/invocation/next", api): the
     // buffer now holds the next-event URL.
@@ -2253,9 +2320,51 @@ private:
       return nullptr;
     }
     if (auto *ME = dyn_cast<MemberExpr>(E))
-      if (auto *FD = dyn_cast<FieldDecl>(ME->getMemberDecl())) return FD;
+      if (auto *FD = dyn_cast<FieldDecl>(ME->getMemberDecl())) {
+        // A member lives as long as its object: `conn_` of a Repo that the handler
+        // builds on every invocation is new each time, and so is `req.conn` of a local.
+        const Expr *base = ME->getBase()->IgnoreParenImpCasts();
+        if (isa<CXXThisExpr>(base)) return shortLivedClasses_.count(llvm::dyn_cast<CXXRecordDecl>(FD->getParent()->getCanonicalDecl())) ? nullptr : FD;
+        if (auto *DRE = dyn_cast<DeclRefExpr>(base))
+          if (auto *VD = dyn_cast<VarDecl>(DRE->getDecl()); VD && isShortLivedLocal(VD)) return nullptr;
+        return FD;
+      }
     return nullptr;
   }
+
+  /// `std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> h(curl_easy_init(), &curl_easy_cleanup)`:
+  /// an owner whose deleter is a catalog `release` function releases the handle when the
+  /// owner goes: a release of that owner, where the owner is declared.
+  void noteReleasingDeleter(const clang::VarDecl *VD, const clang::Expr *init) {
+    using namespace clang;
+    if (!frame() || !VD->hasLocalStorage()) return;
+    auto *CE = dyn_cast<CXXConstructExpr>(init->IgnoreImplicit());
+    if (!CE || CE->getNumArgs() < 2) return;
+    for (unsigned i = 1; i < CE->getNumArgs(); ++i) {
+      const Expr *a = CE->getArg(i)->IgnoreParenImpCasts();
+      if (auto *U = dyn_cast<UnaryOperator>(a); U && U->getOpcode() == UO_AddrOf) a = U->getSubExpr()->IgnoreParenImpCasts();
+      auto *DRE = dyn_cast<DeclRefExpr>(a);
+      auto *FD = DRE ? dyn_cast<FunctionDecl>(DRE->getDecl()) : nullptr;
+      const CatalogFunction *entry = FD ? cat_.findFunction(qualifiedName(FD)) : nullptr;
+      if (!entry || entry->kind != Kind::Release) continue;
+      Site &s = addSite(entry->kind, entry->name, qualifiedName(FD), "deleter", DRE->getBeginLoc());
+      s.data["object"] = "var:" + usrOf(VD);
+      storeTargets_[coreOf(CE->getArg(0))] = "var:" + usrOf(VD); // the handle it owns
+      return;
+    }
+  }
+
+  /// A local object of a function other than main (or of main inside a loop): made anew
+  /// each time its function runs.
+  bool isShortLivedLocal(const clang::VarDecl *VD) {
+    return VD->hasLocalStorage() && !clang::isa<clang::ParmVarDecl>(VD) && !VD->getType()->isReferenceType() &&
+           !VD->getType()->isPointerType() && !livesAsLongAsMain(VD);
+  }
+
+  /// Classes of the project with an instance that is a local object of a function (see
+  /// isShortLivedLocal), or a temporary: a guard on one of their members runs once per
+  /// object, not once per process. Collected before the walk.
+  std::unordered_set<const clang::CXXRecordDecl *> shortLivedClasses_;
 
   /// Every call in the project's code (not system headers) to a function of the project
   /// that takes a non-const lvalue reference, by the callee's pattern: collected before
@@ -2270,6 +2379,16 @@ private:
       bool TraverseDecl(clang::Decl *D) {
         if (D && !llvm::isa<clang::TranslationUnitDecl>(D) && x.inSystem(D->getLocation())) return true;
         return clang::RecursiveASTVisitor<Collector>::TraverseDecl(D);
+      }
+      bool VisitVarDecl(clang::VarDecl *VD) {
+        if (auto *RD = VD->getType()->getAsCXXRecordDecl(); RD && !x.inSystem(RD->getLocation()) && x.isShortLivedLocal(VD))
+          x.shortLivedClasses_.insert(RD->getCanonicalDecl());
+        return true;
+      }
+      bool VisitCXXTemporaryObjectExpr(clang::CXXTemporaryObjectExpr *E) {
+        if (auto *RD = E->getType()->getAsCXXRecordDecl(); RD && !x.inSystem(RD->getLocation()))
+          x.shortLivedClasses_.insert(RD->getCanonicalDecl());
+        return true;
       }
       bool VisitCallExpr(clang::CallExpr *CE) {
         const clang::FunctionDecl *FD = CE->getDirectCallee();
@@ -3046,12 +3165,12 @@ private:
         return (e.kind == EdgeKind::Lambda || e.kind == EdgeKind::Reference) && throughParameter.count({f.id, e.callee});
       });
     for (const FunctionFacts &f : out_.functions)
-      if (f.handlerSignature) {
+      if (!f.handlerSignature.empty()) {
         HandlerEntry e;
         e.id = f.id;
         e.how = "handler-signature";
         e.loc = f.loc;
-        e.detail = "has the handler signature invocation_response(invocation_request const&)";
+        e.detail = "has the handler signature " + f.handlerSignature;
         out_.entries.push_back(e);
       }
     markPooledClients();
@@ -3138,21 +3257,35 @@ private:
     return (*args)[index].getAsType()->getAsCXXRecordDecl();
   }
 
-  bool isHandlerSignature(const clang::FunctionDecl *FD) {
+  /// The catalog's handler signature that FD has, or null.
+  const HandlerSignature *handlerSignatureOf(const clang::FunctionDecl *FD) {
     using namespace clang;
-    if (FD->getNumParams() != 1) return false;
+    if (FD->getNumParams() != 1) return nullptr;
     auto recordName = [&](QualType T) -> std::string {
       T = T.getNonReferenceType().getCanonicalType();
+      if (T->isVoidType()) return "void";
       if (auto *RD = T->getAsCXXRecordDecl()) return qualifiedName(RD);
       return {};
     };
     QualType P = FD->getParamDecl(0)->getType();
-    if (!P->isLValueReferenceType() || !P.getNonReferenceType().isConstQualified()) return false;
+    bool constRef = P->isLValueReferenceType() && P.getNonReferenceType().isConstQualified();
+    bool byValue = !P->isReferenceType();
+    bool rvalue = P->isRValueReferenceType();
     std::string ret = recordName(FD->getReturnType());
     std::string param = recordName(P);
-    for (const HandlerSignature &h : cat_.handlerSignatures())
-      if (h.returns == ret && h.parameter == param) return true;
-    return false;
+    if (param.empty()) return nullptr;
+    for (const HandlerSignature &h : cat_.handlerSignatures()) {
+      if (h.returns != ret || h.parameter != param) continue;
+      bool passes = h.passing == "any" ? constRef || byValue || rvalue : h.passing == "value" ? byValue : constRef;
+      if (passes) return &h;
+    }
+    return nullptr;
+  }
+
+  static std::string signatureText(const HandlerSignature &h) {
+    if (!h.text.empty()) return h.text;
+    auto last = [](const std::string &q) { size_t p = q.rfind("::"); return p == std::string::npos ? q : q.substr(p + 2); };
+    return last(h.returns) + "(" + last(h.parameter) + (h.passing == "value" ? "" : " const&") + ")";
   }
 
   /// +1 when `cond` is true exactly when the request for the next event failed
@@ -3393,7 +3526,9 @@ public:
     CI.getFrontendOpts().DisableFree = opts_.disableFree;
     return true;
   }
-  std::unique_ptr<clang::ASTConsumer> CreateASTConsumer(clang::CompilerInstance &, llvm::StringRef) override {
+  std::unique_ptr<clang::ASTConsumer> CreateASTConsumer(clang::CompilerInstance &CI, llvm::StringRef) override {
+    // A missing include is skipped, not fatal (see recovery.h).
+    CI.getPreprocessor().addPPCallbacks(std::make_unique<MissingHeaderRecorder>(CI.getPreprocessor(), out_.missing));
     return std::make_unique<ExtractConsumer>(opts_, out_);
   }
 

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <algorithm>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -92,7 +93,7 @@ struct FunctionFacts {
   std::string qualifiedName; ///< for config matching; empty for synthetic nodes
   std::string nodeKind = "function"; ///< "function", "lambda", "loop", "static-init"
   Loc loc;
-  bool handlerSignature = false; ///< invocation_response(invocation_request const&)
+  std::string handlerSignature; ///< the handler signature it has ("invocation_response(invocation_request const&)"), or empty
   bool mentionsNextUrl = false;  ///< names the Runtime API's /runtime/invocation/next
   bool unboundedLoop = false;    ///< for loops: no condition, or a constant-true one
   std::vector<std::string> overrides; ///< ids of the virtual methods this one overrides
@@ -118,10 +119,19 @@ struct FactsError {
   std::string detail;  ///< its text, and how many more there were
 };
 
-/// A file the TU read, with the hash of its content (for the facts cache).
+/// A file the TU read, with the hash of its content (for the facts cache). An empty
+/// hash records a path that must not exist (where a missing header would be found).
 struct Dependency {
   std::string path;
   std::string hash;
+};
+
+/// An #include that could not be found: the parse skipped it and went on.
+struct MissingHeader {
+  std::string name;                    ///< as written ("aws/s3/S3Client.h", "project.h")
+  bool angled = false;                 ///< <...> rather than "..."
+  Loc from;                            ///< the #include line
+  std::vector<std::string> candidates; ///< where it would have been found
 };
 
 struct TUFacts {
@@ -132,7 +142,60 @@ struct TUFacts {
   std::vector<Dependency> deps; ///< every file the parse read, main file first
   std::vector<std::string> fallback; ///< built-in headers that stood in for missing ones
   std::vector<FactsError> notes;     ///< things to tell the user that are not errors
+  std::vector<MissingHeader> missing; ///< includes that were not found (skipped)
+  size_t errorsSetAside = 0;          ///< compiler errors that follow from missing headers or stand-ins
 };
+
+/// Where built-in fallback headers are served from (a virtual directory).
+inline constexpr const char *kFallbackRoot = "/coldstart-lint-fallback";
+
+/// The headers a TU's own files include that were not found (not those a built-in
+/// stand-in includes), each named once.
+inline std::vector<std::string> missingHeaderNames(const TUFacts &tu) {
+  std::vector<std::string> names;
+  for (const MissingHeader &m : tu.missing)
+    if (m.from.file.rfind(kFallbackRoot, 0) != 0 && std::find(names.begin(), names.end(), m.name) == names.end())
+      names.push_back(m.name);
+  return names;
+}
+
+inline std::string listNames(const std::vector<std::string> &names, size_t shown = 3) {
+  std::string out;
+  for (size_t i = 0; i < names.size() && i < shown; ++i) out += (i ? ", " : "") + names[i];
+  if (names.size() > shown) out += " and " + std::to_string(names.size() - shown) + " more";
+  return out;
+}
+
+/// The one line that says a TU was analysed without some of its headers, or "".
+inline std::string describeIncomplete(const TUFacts &tu) {
+  std::vector<std::string> missing = missingHeaderNames(tu);
+  if (missing.empty()) return {};
+  std::string text = "headers not found: " + listNames(missing) + " (the parse skipped them";
+  if (!tu.fallback.empty()) text += "; built-in declarations stood in for " + listNames(tu.fallback);
+  text += "); findings may be incomplete";
+  if (tu.errorsSetAside)
+    text += "; " + std::to_string(tu.errorsSetAside) + (tu.errorsSetAside == 1 ? " error that follows" : " errors that follow") +
+            (tu.errorsSetAside == 1 ? " from them was set aside" : " from them were set aside");
+  return text;
+}
+
+/// A file analysed without some of its headers (JSON "notes", SARIF notifications).
+struct IncompleteAnalysis {
+  std::string file;
+  std::string message;
+  std::vector<std::string> missing;
+  size_t errorsSetAside = 0;
+};
+
+inline IncompleteAnalysis incompleteAnalysis(const TUFacts &tu) {
+  IncompleteAnalysis ia;
+  ia.missing = missingHeaderNames(tu);
+  if (ia.missing.empty()) return ia;
+  ia.file = tu.mainFile;
+  ia.message = describeIncomplete(tu);
+  ia.errorsSetAside = tu.errorsSetAside;
+  return ia;
+}
 
 // ---- JSON (facts files, caches, shards) -----------------------------------------
 
@@ -228,7 +291,7 @@ inline void from_json(const nlohmann::json &j, FunctionFacts &f) {
   f.qualifiedName = j.value("qualifiedName", "");
   f.nodeKind = j.value("nodeKind", "function");
   f.loc = j.at("loc").get<Loc>();
-  f.handlerSignature = j.value("handlerSignature", false);
+  f.handlerSignature = j.value("handlerSignature", std::string());
   f.mentionsNextUrl = j.value("mentionsNextUrl", false);
   f.unboundedLoop = j.value("unboundedLoop", false);
   f.overrides = j.value("overrides", std::vector<std::string>{});
@@ -259,10 +322,19 @@ inline void from_json(const nlohmann::json &j, Dependency &d) {
   d.path = j.at(0).get<std::string>();
   d.hash = j.at(1).get<std::string>();
 }
+inline void to_json(nlohmann::json &j, const MissingHeader &m) {
+  j = nlohmann::json{{"name", m.name}, {"angled", m.angled}, {"from", m.from}, {"candidates", m.candidates}};
+}
+inline void from_json(const nlohmann::json &j, MissingHeader &m) {
+  m.name = j.at("name").get<std::string>();
+  m.angled = j.value("angled", false);
+  if (j.contains("from")) m.from = j.at("from").get<Loc>();
+  m.candidates = j.value("candidates", std::vector<std::string>{});
+}
 inline void to_json(nlohmann::json &j, const TUFacts &t) {
   j = nlohmann::json{{"mainFile", t.mainFile}, {"functions", t.functions}, {"entries", t.entries},
                      {"errors", t.errors},     {"deps", t.deps},           {"fallback", t.fallback},
-                     {"notes", t.notes}};
+                     {"notes", t.notes},       {"missing", t.missing},     {"errorsSetAside", t.errorsSetAside}};
 }
 inline void from_json(const nlohmann::json &j, TUFacts &t) {
   t.mainFile = j.at("mainFile").get<std::string>();
@@ -272,6 +344,8 @@ inline void from_json(const nlohmann::json &j, TUFacts &t) {
   t.deps = j.value("deps", std::vector<Dependency>{});
   t.fallback = j.value("fallback", std::vector<std::string>{});
   t.notes = j.value("notes", std::vector<FactsError>{});
+  t.missing = j.value("missing", std::vector<MissingHeader>{});
+  t.errorsSetAside = j.value("errorsSetAside", size_t(0));
 }
 
 } // namespace coldstart

@@ -1,0 +1,234 @@
+// Parsing real code with headers missing.
+//
+// A handler file on a machine that lints it often includes headers that are not there:
+// a project header that is generated at build time, a third-party library installed only
+// in the build image, an SDK service without a stand-in. Clang treats "'x.h' file not
+// found" as a fatal error, and after a fatal error it instantiates no templates, so
+// `run_handler(my_handler)` (a conversion to std::function) becomes invalid and the whole
+// file reads as clean. Two pieces here keep the analysis alive and honest:
+//
+//  - MissingHeaderRecorder (a PPCallbacks): a missing include is skipped instead of
+//    fatal, and recorded with the paths where it would have been found (so that a facts
+//    cache entry is stale once the header appears).
+//  - ErrorTriage: sorts a parse's errors into those that follow from a missing header or
+//    a built-in stand-in (set aside, and said so) and those that are the user's own
+//    (a compile error, as without missing headers).
+#pragma once
+
+#include "coldstart/facts.h"
+
+#include <clang/Basic/Diagnostic.h>
+#include <clang/Basic/DiagnosticParse.h>
+#include <clang/Basic/DiagnosticSema.h>
+#include <clang/Basic/SourceManager.h>
+#include <clang/Lex/HeaderSearch.h>
+#include <clang/Lex/PPCallbacks.h>
+#include <clang/Lex/Preprocessor.h>
+#include <llvm/ADT/SmallString.h>
+#include <llvm/Support/FileSystem.h>
+#include <llvm/Support/Path.h>
+
+#include <cctype>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace coldstart {
+
+inline std::string cleanAbsolute(llvm::StringRef name) {
+  llvm::SmallString<256> p(name);
+  llvm::sys::fs::make_absolute(p);
+  llvm::sys::path::remove_dots(p, /*remove_dot_dot=*/true);
+  return p.str().str();
+}
+
+/// Skips includes that cannot be found (instead of clang's fatal error) and records them.
+class MissingHeaderRecorder : public clang::PPCallbacks {
+public:
+  MissingHeaderRecorder(clang::Preprocessor &pp, std::vector<MissingHeader> &out) : pp_(pp), out_(out) {}
+
+  bool FileNotFound(llvm::StringRef name) override {
+    pending_ = name.str();
+    return true; // skip it: the parse goes on, and so does template instantiation
+  }
+
+  void InclusionDirective(clang::SourceLocation hashLoc, const clang::Token &, llvm::StringRef name, bool angled,
+                          clang::CharSourceRange, clang::OptionalFileEntryRef file, llvm::StringRef, llvm::StringRef,
+                          const clang::Module *, bool, clang::SrcMgr::CharacteristicKind) override {
+    if (file || pending_ != name) return;
+    pending_.clear();
+    const clang::SourceManager &sm = pp_.getSourceManager();
+    MissingHeader m;
+    m.name = name.str();
+    m.angled = angled;
+    clang::PresumedLoc p = sm.getPresumedLoc(sm.getFileLoc(hashLoc));
+    std::string includer;
+    if (p.isValid()) {
+      includer = p.getFilename();
+      m.from = Loc{includer.rfind(kFallbackRoot, 0) == 0 ? includer : cleanAbsolute(includer), p.getLine(), p.getColumn(), 0};
+    }
+    if (!seen_.insert({m.name, m.from.file}).second) return;
+    // Where it would be found if it appeared: the includer's directory (quoted
+    // includes), then every search directory. A facts cache entry is stale once one of
+    // these exists.
+    std::vector<std::string> dirs;
+    if (!angled && !includer.empty()) dirs.push_back(llvm::sys::path::parent_path(m.from.file).str());
+    for (const clang::DirectoryLookup &dl : pp_.getHeaderSearchInfo().search_dir_range())
+      if (dl.isNormalDir())
+        if (auto dir = dl.getDirRef()) dirs.push_back(cleanAbsolute(dir->getName()));
+    for (const std::string &d : dirs) {
+      if (d.rfind(kFallbackRoot, 0) == 0) continue;
+      llvm::SmallString<256> cand(d);
+      llvm::sys::path::append(cand, name);
+      m.candidates.push_back(cand.str().str());
+    }
+    out_.push_back(std::move(m));
+  }
+
+private:
+  clang::Preprocessor &pp_;
+  std::vector<MissingHeader> &out_;
+  std::string pending_;
+  std::set<std::pair<std::string, std::string>> seen_;
+};
+
+/// Collects every error of a parse and decides which ones the user must hear about.
+class ErrorTriage : public clang::DiagnosticConsumer {
+public:
+  struct Error {
+    unsigned id = 0;
+    Loc where;
+    std::string message;
+    bool inStandIn = false;    ///< located in a built-in fallback header
+    bool noteInStandIn = false; ///< one of its notes (a candidate, "declared here") is
+    bool lookup = false;       ///< a name or type that is not declared or not complete
+    bool syntax = false;       ///< a parse or preprocessor error, not a semantic one
+    std::string name;          ///< the name a lookup failure is about ('gcf', 'FAIL_IF')
+    std::string text;          ///< a syntax error's line and the one before it
+  };
+
+  void HandleDiagnostic(clang::DiagnosticsEngine::Level level, const clang::Diagnostic &info) override {
+    clang::DiagnosticConsumer::HandleDiagnostic(level, info);
+    if (level == clang::DiagnosticsEngine::Note) {
+      if (!errors_.empty() && lastWasError_ && inStandIn(info)) errors_.back().noteInStandIn = true;
+      return;
+    }
+    lastWasError_ = level >= clang::DiagnosticsEngine::Error;
+    if (!lastWasError_) return;
+    Error e;
+    e.id = info.getID();
+    llvm::SmallString<256> msg;
+    info.FormatDiagnostic(msg);
+    e.message = msg.empty() ? std::string("error") : msg.str().str();
+    e.inStandIn = inStandIn(info);
+    e.lookup = isLookupFailure(e.id);
+    llvm::StringRef category = clang::DiagnosticIDs::getCategoryNameFromID(clang::DiagnosticIDs::getCategoryNumberForDiag(e.id));
+    e.syntax = category == "Parse Issue" || category == "Lexical or Preprocessor Issue";
+    if (e.lookup) { // the first quoted name: "use of undeclared identifier 'gcf'"
+      size_t a = e.message.find('\'');
+      size_t b = a == std::string::npos ? a : e.message.find('\'', a + 1);
+      if (b != std::string::npos) e.name = e.message.substr(a + 1, b - a - 1);
+    }
+    if (info.hasSourceManager() && info.getLocation().isValid()) {
+      const clang::SourceManager &sm = info.getSourceManager();
+      clang::SourceLocation loc = sm.getFileLoc(info.getLocation());
+      clang::PresumedLoc p = sm.getPresumedLoc(loc);
+      if (p.isValid()) e.where = Loc{cleanAbsolute(p.getFilename()), p.getLine(), p.getColumn(), 0};
+      if (e.syntax) {
+        bool invalid = false;
+        llvm::StringRef buf = sm.getBufferData(sm.getFileID(loc), &invalid);
+        if (!invalid) {
+          size_t off = sm.getFileOffset(loc), end = buf.find('\n', off), begin = off;
+          for (int lines = 0; begin > 0 && lines < 2; --begin)
+            if (buf[begin - 1] == '\n' && ++lines == 2) break;
+          e.text = buf.slice(begin, end == llvm::StringRef::npos ? buf.size() : end).str();
+        }
+      }
+    }
+    errors_.push_back(std::move(e));
+  }
+
+  /// Sorts the errors once the parse is over. `missingOrStandIn`: some header was
+  /// missing, or a built-in stand-in was used (whose declarations are incomplete).
+  /// Then a semantic error (a name, type, overload or conversion that does not work out)
+  /// may come from what is not there, and is set aside; so is a syntax error on a line
+  /// that has one (an unknown macro used as a statement: `LOG(x)` with no ';'). Other
+  /// syntax errors are the user's, and so is every error when nothing was missing.
+  void triage(bool missingOrStandIn) {
+    userErrors.clear();
+    setAside = 0;
+    auto explainedAlone = [&](const Error &e) {
+      return e.inStandIn || e.noteInStandIn || (missingOrStandIn && (e.lookup || !e.syntax));
+    };
+    std::set<std::pair<std::string, unsigned>> explainedLines;
+    std::set<std::string> unknownNames;
+    for (const Error &e : errors_)
+      if (explainedAlone(e)) {
+        explainedLines.insert({e.where.file, e.where.line});
+        if (e.lookup && !e.name.empty()) unknownNames.insert(e.name);
+      }
+    // A syntax error is explained by a set-aside error on its line or the line before (a
+    // statement that goes on), or by a name set aside elsewhere that its line uses (an
+    // unknown macro is reported once, where it is first used).
+    auto mentionsUnknown = [&](const std::string &text) {
+      for (const std::string &n : unknownNames)
+        for (size_t at = text.find(n); at != std::string::npos; at = text.find(n, at + 1)) {
+          auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+          bool starts = at == 0 || !word(text[at - 1]);
+          bool ends = at + n.size() >= text.size() || !word(text[at + n.size()]);
+          if (starts && ends) return true;
+        }
+      return false;
+    };
+    for (const Error &e : errors_) {
+      bool explained = explainedAlone(e) ||
+                       (missingOrStandIn && (explainedLines.count({e.where.file, e.where.line}) ||
+                                             explainedLines.count({e.where.file, e.where.line - 1}) ||
+                                             mentionsUnknown(e.text)));
+      if (explained) ++setAside;
+      else userErrors.push_back(e);
+    }
+  }
+
+  size_t total() const { return errors_.size(); }
+  std::vector<Error> userErrors; ///< after triage(): the user's own errors
+  size_t setAside = 0;           ///< after triage(): errors that follow from missing headers or stand-ins
+
+private:
+  static bool inStandIn(const clang::Diagnostic &info) {
+    if (!info.hasSourceManager() || info.getLocation().isInvalid()) return false;
+    const clang::SourceManager &sm = info.getSourceManager();
+    clang::PresumedLoc p = sm.getPresumedLoc(sm.getFileLoc(info.getLocation()));
+    return p.isValid() && llvm::StringRef(p.getFilename()).starts_with(kFallbackRoot);
+  }
+
+  /// Errors that a missing declaration explains: an undeclared name or type, a member
+  /// the (incomplete or stand-in) class lacks, an incomplete type, a C function used
+  /// without a prototype.
+  static bool isLookupFailure(unsigned id) {
+    namespace d = clang::diag;
+    static const std::set<unsigned> ids = {
+        d::err_undeclared_var_use, d::err_undeclared_var_use_suggest, d::err_undeclared_use,
+        d::err_undeclared_use_suggest, d::err_unknown_typename, d::err_unknown_typename_suggest,
+        d::err_unknown_type_or_class_name_suggest, d::err_unknown_nested_typename_suggest, d::err_no_member,
+        d::err_no_member_suggest, d::err_no_member_overloaded_arrow, d::err_typename_nested_not_found,
+        d::err_typename_nested_not_found_enable_if, d::err_no_template, d::err_no_template_suggest,
+        d::err_no_member_template, d::err_no_member_template_suggest, d::err_expected_class_name,
+        d::err_expected_namespace_name, d::err_incomplete_type, d::err_typecheck_decl_incomplete_type,
+        d::err_incomplete_member_access, d::err_incomplete_base_class, d::err_incomplete_nested_name_spec,
+        d::err_typecheck_incomplete_tag, d::err_incomplete_type_used_in_type_trait_expr, d::err_incomplete_receiver_type,
+        d::err_new_incomplete_or_sizeless_type, d::err_field_incomplete_or_sizeless, d::err_call_incomplete_return,
+        d::err_call_function_incomplete_return, d::err_call_incomplete_argument, d::err_typecheck_incomplete_array_needs_initializer,
+        d::err_implicit_instantiate_member_undefined, d::err_template_arg_must_be_type,
+        d::ext_implicit_function_decl_c99, d::ext_missing_type_specifier, d::err_missing_type_specifier,
+        d::err_use_of_tag_name_without_tag, d::err_unknown_template_name,
+        d::err_dependent_nested_name_spec, d::err_not_tag_in_scope,
+    };
+    return ids.count(id) > 0;
+  }
+
+  std::vector<Error> errors_;
+  bool lastWasError_ = false;
+};
+
+} // namespace coldstart
