@@ -148,8 +148,9 @@ class Extractor : public clang::RecursiveASTVisitor<Extractor> {
   using Base = clang::RecursiveASTVisitor<Extractor>;
 
 public:
-  Extractor(clang::ASTContext &ctx, const ExtractOptions &opts, TUFacts &out)
-      : ctx_(ctx), sm_(ctx.getSourceManager()), cat_(*opts.catalog), out_(out) {}
+  Extractor(clang::ASTContext &ctx, const ExtractOptions &opts, TUFacts &out,
+            const std::vector<UnresolvedCall> &unresolved = {})
+      : ctx_(ctx), sm_(ctx.getSourceManager()), cat_(*opts.catalog), out_(out), unresolved_(unresolved) {}
 
   bool shouldVisitImplicitCode() const { return true; }
   bool shouldVisitTemplateInstantiations() const { return true; }
@@ -3122,7 +3123,46 @@ private:
     }
   }
 
+  /// `static T t = missing_helper();`: the call runs once, with the initialiser.
+  bool inStaticLocalInit(const clang::FunctionDecl *FD, clang::SourceLocation loc) {
+    using namespace clang;
+    bool inside = false;
+    std::function<void(const Stmt *)> walk = [&](const Stmt *S) {
+      if (!S || inside) return;
+      if (auto *DS = dyn_cast<DeclStmt>(S))
+        for (const Decl *D : DS->decls())
+          // The statement's range: a dropped initialiser is not in the variable's own.
+          if (auto *VD = dyn_cast<VarDecl>(D); VD && (VD->isStaticLocal() || VD->getTSCSpec() != TSCS_unspecified) &&
+                                              sm_.isPointWithin(loc, DS->getBeginLoc(), DS->getEndLoc()))
+            inside = true;
+      for (const Stmt *c : S->children()) walk(c);
+    };
+    walk(FD->getBody());
+    return inside;
+  }
+
+  /// Calls to names no header declared: an edge to the name, which the link step
+  /// resolves to the one function of that name the project defines (link.h).
+  void addUnresolvedCallEdges() {
+    using namespace clang;
+    for (const UnresolvedCall &u : unresolved_) {
+      if (inSystem(u.loc) || inStaticLocalInit(u.caller, u.loc)) continue;
+      std::string id;
+      if (auto *MD = dyn_cast<CXXMethodDecl>(u.caller); MD && MD->getParent()->isLambda()) id = lambdaNodeId(MD);
+      else id = idOf(patternOf(u.caller));
+      auto it = index_.find(id);
+      if (it == index_.end()) continue;
+      Edge e;
+      e.callee = std::string(kUnresolvedCallee) + u.name;
+      e.loc = toLoc(u.loc);
+      e.kind = EdgeKind::Call;
+      e.once = false;
+      out_.functions[it->second].edges.push_back(e);
+    }
+  }
+
   void finish() {
+    addUnresolvedCallEdges();
     resolveParamKeys();
     resolveArgParams();
     for (const Registration &r : registrations_) {
@@ -3461,6 +3501,7 @@ private:
   std::unordered_map<const clang::ValueDecl *, std::vector<const clang::Expr *>> flows_;
   std::unordered_map<const clang::FunctionDecl *, std::vector<const clang::CallExpr *>> callsTo_;
   std::vector<Registration> registrations_;
+  const std::vector<UnresolvedCall> &unresolved_;
   std::vector<Indirect> indirect_;
   std::unordered_map<const clang::Stmt *, std::string> storeTargets_; ///< expr -> object it initialises
   std::unordered_set<const clang::CallExpr *> waited_;
@@ -3474,12 +3515,16 @@ private:
 };
 
 /// Runs the Extractor on the parsed TU.
-class ExtractConsumer : public clang::ASTConsumer {
+class ExtractConsumer : public clang::SemaConsumer {
 public:
   ExtractConsumer(const ExtractOptions &opts, TUFacts &out) : opts_(opts), out_(out) {}
+  void InitializeSema(clang::Sema &S) override {
+    // Calls to names that no header declared (see recovery.h).
+    S.addExternalSource(new UnresolvedCallRecorder(S, unresolved_));
+  }
   void HandleTranslationUnit(clang::ASTContext &ctx) override {
     if (opts_.parseOnly) return;
-    Extractor x(ctx, opts_, out_);
+    Extractor x(ctx, opts_, out_, unresolved_);
     x.run();
   }
 
@@ -3515,6 +3560,7 @@ public:
 private:
   const ExtractOptions &opts_;
   TUFacts &out_;
+  std::vector<UnresolvedCall> unresolved_;
   llvm::DenseMap<clang::FileID, bool> constructionMachinery_;
 };
 

@@ -146,6 +146,10 @@ struct TUFacts {
   size_t errorsSetAside = 0;          ///< compiler errors that follow from missing headers or stand-ins
 };
 
+/// Edge callees that name a function by what the source wrote ("unresolved:ns::helper"),
+/// for calls whose declaration was in a header the parse did not see.
+inline constexpr const char *kUnresolvedCallee = "unresolved:";
+
 /// Where built-in fallback headers are served from (a virtual directory).
 inline constexpr const char *kFallbackRoot = "/coldstart-lint-fallback";
 

@@ -11,6 +11,7 @@
 #include "coldstart/facts.h"
 
 #include <algorithm>
+#include <cstring>
 #include <deque>
 #include <functional>
 #include <map>
@@ -82,6 +83,16 @@ public:
       for (const std::string &base : f.overrides) overriders_[base].push_back(id);
     }
     for (auto &[base, list] : overriders_) std::sort(list.begin(), list.end());
+    // Names a call can be written with: "ns::Repo::save", "Repo::save", "save".
+    for (const auto &[id, f] : nodes_) {
+      if (f.nodeKind != "function" || f.qualifiedName.empty()) continue;
+      for (size_t at = 0;;) {
+        byName_[f.qualifiedName.substr(at)].insert(id);
+        size_t next = f.qualifiedName.find("::", at);
+        if (next == std::string::npos) break;
+        at = next + 2;
+      }
+    }
 
     std::vector<HandlerEntry> entries = rawEntries_;
     for (const auto &[id, f] : nodes_) {
@@ -191,6 +202,13 @@ private:
 
   /// Targets of an edge: the callee and, for virtual methods, their overriders.
   void targets(const std::string &callee, std::vector<std::string> &out) const {
+    // A call to a name that was declared in a header the parse did not see: the one
+    // function of the project with that name, and nothing if several have it.
+    if (callee.rfind(kUnresolvedCallee, 0) == 0) {
+      auto it = byName_.find(callee.substr(std::strlen(kUnresolvedCallee)));
+      if (it != byName_.end() && it->second.size() == 1) targets(*it->second.begin(), out);
+      return;
+    }
     std::deque<std::string> work{callee};
     std::set<std::string> seen;
     while (!work.empty()) {
@@ -275,7 +293,7 @@ private:
       targets(e.callee, ts);
       for (const std::string &t : ts) {
         if (pred_.count(t) || !nodes_.count(t)) continue;
-        pred_[t] = Pred{id, e.kind, e.loc, handler, t != e.callee};
+        pred_[t] = Pred{id, e.kind, e.loc, handler, t != e.callee && e.callee.rfind(kUnresolvedCallee, 0) != 0};
         work.push_back(t);
         order_.push_back(t);
       }
@@ -331,6 +349,7 @@ private:
   std::vector<FactsError> errors_;
   std::vector<Handler> handlers_;
   std::map<std::string, std::vector<std::string>> overriders_;
+  std::map<std::string, std::set<std::string>> byName_; ///< function ids by each name a call may use
   std::unordered_map<std::string, Pred> pred_;
   std::vector<std::string> order_;
 };

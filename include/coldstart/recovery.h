@@ -24,6 +24,11 @@
 #include <clang/Lex/HeaderSearch.h>
 #include <clang/Lex/PPCallbacks.h>
 #include <clang/Lex/Preprocessor.h>
+#include <clang/Lex/Lexer.h>
+#include <clang/Sema/ExternalSemaSource.h>
+#include <clang/Sema/SemaConsumer.h>
+#include <clang/Sema/Lookup.h>
+#include <clang/Sema/Sema.h>
 #include <llvm/ADT/SmallString.h>
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/Path.h>
@@ -90,6 +95,52 @@ private:
   std::vector<MissingHeader> &out_;
   std::string pending_;
   std::set<std::pair<std::string, std::string>> seen_;
+};
+
+/// A call to a name that is declared nowhere the parse could see (`helper(x)` or
+/// `ns::helper(x)` declared in a missing header): clang drops such a statement, so the
+/// call is recorded here, by name, from the failed lookup. The link step resolves it to
+/// the one function of that name the project defines, if there is exactly one.
+struct UnresolvedCall {
+  const clang::FunctionDecl *caller = nullptr; ///< the function (or lambda) whose body has it
+  std::string name;                            ///< as written: "helper", "ns::helper"
+  clang::SourceLocation loc;
+};
+
+class UnresolvedCallRecorder : public clang::ExternalSemaSource {
+public:
+  UnresolvedCallRecorder(clang::Sema &sema, std::vector<UnresolvedCall> &out) : sema_(sema), out_(out) {}
+
+  bool LookupUnqualified(clang::LookupResult &R, clang::Scope *) override {
+    using namespace clang;
+    if (R.isForRedeclaration() || !R.getLookupName().isIdentifier()) return false;
+    if (R.getLookupKind() != Sema::LookupOrdinaryName && R.getLookupKind() != Sema::LookupNestedNameSpecifierName)
+      return false;
+    SourceLocation loc = R.getNameLoc();
+    const SourceManager &sm = sema_.getSourceManager();
+    if (loc.isInvalid() || loc.isMacroID() || sm.isInSystemHeader(loc)) return false;
+    const FunctionDecl *caller = sema_.getCurFunctionDecl(/*AllowLambda=*/true);
+    if (!caller || caller->isDependentContext()) return false;
+    // The name, and any `::name` after it, must be followed by '(': a call.
+    std::string name = R.getLookupName().getAsString();
+    const LangOptions &lo = sema_.getLangOpts();
+    std::optional<Token> t = Lexer::findNextToken(loc, sm, lo);
+    while (t && t->is(tok::coloncolon)) {
+      std::optional<Token> id = Lexer::findNextToken(t->getLocation(), sm, lo);
+      if (!id || !id->is(tok::raw_identifier)) return false;
+      name += "::" + id->getRawIdentifier().str();
+      t = Lexer::findNextToken(id->getLocation(), sm, lo);
+    }
+    if (!t || !t->is(tok::l_paren)) return false;
+    if (!seen_.insert(loc.getRawEncoding()).second) return false;
+    out_.push_back({caller, name, loc});
+    return false; // nothing is declared: the parse goes on as it would
+  }
+
+private:
+  clang::Sema &sema_;
+  std::vector<UnresolvedCall> &out_;
+  std::set<unsigned> seen_;
 };
 
 /// Collects every error of a parse and decides which ones the user must hear about.
