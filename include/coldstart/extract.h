@@ -149,8 +149,8 @@ class Extractor : public clang::RecursiveASTVisitor<Extractor> {
 
 public:
   Extractor(clang::ASTContext &ctx, const ExtractOptions &opts, TUFacts &out,
-            const std::vector<UnresolvedCall> &unresolved = {})
-      : ctx_(ctx), sm_(ctx.getSourceManager()), cat_(*opts.catalog), out_(out), unresolved_(unresolved) {}
+            std::vector<UnresolvedCall> unresolved = {})
+      : ctx_(ctx), sm_(ctx.getSourceManager()), cat_(*opts.catalog), out_(out), unresolved_(std::move(unresolved)) {}
 
   bool shouldVisitImplicitCode() const { return true; }
   bool shouldVisitTemplateInstantiations() const { return true; }
@@ -3501,7 +3501,7 @@ private:
   std::unordered_map<const clang::ValueDecl *, std::vector<const clang::Expr *>> flows_;
   std::unordered_map<const clang::FunctionDecl *, std::vector<const clang::CallExpr *>> callsTo_;
   std::vector<Registration> registrations_;
-  const std::vector<UnresolvedCall> &unresolved_;
+  std::vector<UnresolvedCall> unresolved_; ///< owned: the clang-tidy module passes none
   std::vector<Indirect> indirect_;
   std::unordered_map<const clang::Stmt *, std::string> storeTargets_; ///< expr -> object it initialises
   std::unordered_set<const clang::CallExpr *> waited_;
