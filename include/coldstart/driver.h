@@ -580,6 +580,23 @@ public:
   }
 
 private:
+  /// A fix rests on the statements of its function as the analysis saw them; a statement
+  /// with an error that was set aside was not seen (clang dropped it, or kept only part of
+  /// it), so a fix in such a function could move or duplicate code it knows nothing about.
+  static void withdrawFixesOverErrors(TUFacts &tu, const std::vector<Loc> &errors) {
+    if (errors.empty()) return;
+    for (FunctionFacts &fn : tu.functions)
+      for (Site &site : fn.sites)
+        site.fixes.erase(std::remove_if(site.fixes.begin(), site.fixes.end(),
+                                        [&](const Fix &fix) {
+                                          return std::any_of(errors.begin(), errors.end(), [&](const Loc &e) {
+                                            return e.file == fix.scopeBegin.file && e.line >= fix.scopeBegin.line &&
+                                                   e.line <= fix.scopeEnd.line;
+                                          });
+                                        }),
+                         site.fixes.end());
+  }
+
   /// Turns a parse's diagnostics into the TU's errors and notes. Errors that follow from
   /// a missing header or a built-in stand-in are set aside (the parse recovered from
   /// them), and one note says which headers were not seen; the user's own errors make the
@@ -588,6 +605,7 @@ private:
     bool missing = !missingHeaderNames(tu).empty();
     diags.triage(missing || !tu.fallback.empty());
     tu.errorsSetAside = diags.setAside;
+    withdrawFixesOverErrors(tu, diags.setAsideAt);
     if (!diags.userErrors.empty()) {
       const ErrorTriage::Error &first = diags.userErrors.front();
       size_t n = diags.userErrors.size();

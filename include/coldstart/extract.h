@@ -156,7 +156,7 @@ public:
   bool shouldVisitTemplateInstantiations() const { return true; }
 
   void run() {
-    collectReferenceCalls();
+    prepass();
     TraverseDecl(ctx_.getTranslationUnitDecl());
     finish();
     recordDependencies();
@@ -268,7 +268,6 @@ public:
       noteReleasingDeleter(VD, init);
     }
     if (const Expr *init = VD->getInit()) {
-      if (mentionsMarker(init)) markerVars_.insert(VD);
       if (!isa<ParmVarDecl>(VD)) {
         if (headerish(VD->getName(), VD->getType())) markHeaderContext(init);
         else if (auto *SL = closeHeaderLiteral(init)) closeHeaderVars_[VD] = SL;
@@ -719,7 +718,6 @@ public:
   bool VisitBinaryOperator(clang::BinaryOperator *E) {
     if (E->isAssignmentOp()) {
       noteFlow(E->getLHS(), E->getRHS());
-      noteMarkerTarget(E->getLHS(), E->getRHS());
       std::string key = objectKey(E->getLHS());
       if (!key.empty()) storeTargets_[coreOf(E->getRHS())] = key;
       noteMemberChange(E->getLHS());
@@ -861,7 +859,14 @@ private:
   }
 
   void addEdgeTo(const clang::FunctionDecl *FD, clang::SourceLocation loc, EdgeKind kind) {
-    if (!FD || inSystem(FD->getLocation())) return;
+    if (FD && PlaceholderTypes::isPlaceholder(FD)) {
+      // A member of a type no header declared: the project's own definition, by name.
+      auto *RD = llvm::dyn_cast<clang::CXXRecordDecl>(FD->getDeclContext());
+      if (FD->getIdentifier() && RD && RD->getName() != PlaceholderTypes::kUnknownClass)
+        addEdge(std::string(kUnresolvedCallee) + FD->getQualifiedNameAsString(), loc, kind);
+      return;
+    }
+    if (!FD || inSystem(FD->getLocation()) || FD->getBuiltinID()) return;
     if (auto *MD = llvm::dyn_cast<clang::CXXMethodDecl>(FD); MD && MD->getParent()->isLambda()) {
       addEdge(lambdaNodeId(MD), loc, kind);
       return;
@@ -967,16 +972,7 @@ private:
     } else if (CE->containsErrors()) {
       noteRecoveredCall(CE->getCallee(), llvm::ArrayRef<const clang::Expr *>(CE->getArgs(), CE->getNumArgs()), CE->getBeginLoc());
     }
-    // snprintf(url, n, "http://%s/2018-06-01/runtime/invocation/next", api): the
-    // buffer now holds the next-event URL.
-    if (CE->getNumArgs() > 1 && !isa<CXXOperatorCallExpr>(CE))
-      for (const Expr *a : CE->arguments())
-        if (auto *SL = dyn_cast<StringLiteral>(a->IgnoreParenImpCasts()); SL && mentionsMarker(SL)) {
-          noteMarkerTarget(CE->getArg(0), SL);
-          break;
-        }
     if (auto *OC = dyn_cast<CXXOperatorCallExpr>(CE); OC && OC->isAssignmentOp() && OC->getNumArgs() == 2) {
-      noteMarkerTarget(OC->getArg(0), OC->getArg(1));
       std::string key = objectKey(OC->getArg(0));
       if (!key.empty()) storeTargets_[coreOf(OC->getArg(1))] = key;
     }
@@ -1234,7 +1230,17 @@ private:
     r.line = b.line;
     r.col = b.col;
     fix.replacements.push_back(r);
+    scopeFix(fix);
     site.fixes.push_back(fix);
+  }
+
+  void scopeFix(Fix &fix) {
+    if (!currentFunction_) return;
+    clang::SourceRange range = currentFunction_->getSourceRange();
+    clang::SourceLocation b = sm_.getFileLoc(range.getBegin()), e = sm_.getFileLoc(range.getEnd());
+    if (b.isInvalid() || e.isInvalid()) return;
+    fix.scopeBegin = toLoc(b);
+    fix.scopeEnd = toLoc(e);
   }
 
   bool readsOnlyInvariantValues(const clang::Stmt *S) {
@@ -1700,6 +1706,7 @@ private:
         Fix fix;
         fix.description = "set " + s.data["setting"] + " to " + st.fix;
         fix.replacements.push_back(Replacement{b.file, b.offset, e.offset - b.offset, st.fix, b.line, b.col});
+        scopeFix(fix);
         s.fixes.push_back(fix);
       }
     }
@@ -2371,7 +2378,10 @@ private:
   /// that takes a non-const lvalue reference, by the callee's pattern: collected before
   /// the walk, so that a parameter's callers are all known when its function is walked.
   std::unordered_map<const clang::FunctionDecl *, std::vector<const clang::CallExpr *>> referenceCalls_;
-  void collectReferenceCalls() {
+  /// The pre-pass over the whole TU, for facts that the traversal needs wherever they
+  /// are written: calls that pass by non-const reference, short-lived classes, and the
+  /// variables that hold the next-event URL.
+  void prepass() {
     struct Collector : clang::RecursiveASTVisitor<Collector> {
       Extractor &x;
       explicit Collector(Extractor &x) : x(x) {}
@@ -2384,7 +2394,28 @@ private:
       bool VisitVarDecl(clang::VarDecl *VD) {
         if (auto *RD = VD->getType()->getAsCXXRecordDecl(); RD && !x.inSystem(RD->getLocation()) && x.isShortLivedLocal(VD))
           x.shortLivedClasses_.insert(RD->getCanonicalDecl());
+        if (VD->getInit() && x.mentionsMarker(VD->getInit())) x.markerVars_.insert(VD);
         return true;
+      }
+      // Variables that hold the next-event URL, wherever in the file they are set: a
+      // function that reads one requests the next event, whether the assignment comes
+      // before or after it.
+      bool VisitBinaryOperator(clang::BinaryOperator *E) {
+        if (E->isAssignmentOp()) x.noteMarkerTarget(E->getLHS(), E->getRHS());
+        return true;
+      }
+      void noteMarkerStores(clang::CallExpr *CE) {
+        using namespace clang;
+        // snprintf(url, n, "http://%s/2018-06-01/runtime/invocation/next", api): the
+        // buffer now holds the next-event URL.
+        if (CE->getNumArgs() > 1 && !isa<CXXOperatorCallExpr>(CE))
+          for (const Expr *a : CE->arguments())
+            if (auto *SL = dyn_cast<StringLiteral>(a->IgnoreParenImpCasts()); SL && x.mentionsMarker(SL)) {
+              x.noteMarkerTarget(CE->getArg(0), SL);
+              break;
+            }
+        if (auto *OC = dyn_cast<CXXOperatorCallExpr>(CE); OC && OC->isAssignmentOp() && OC->getNumArgs() == 2)
+          x.noteMarkerTarget(OC->getArg(0), OC->getArg(1));
       }
       bool VisitCXXTemporaryObjectExpr(clang::CXXTemporaryObjectExpr *E) {
         if (auto *RD = E->getType()->getAsCXXRecordDecl(); RD && !x.inSystem(RD->getLocation()))
@@ -2392,6 +2423,7 @@ private:
         return true;
       }
       bool VisitCallExpr(clang::CallExpr *CE) {
+        noteMarkerStores(CE);
         const clang::FunctionDecl *FD = CE->getDirectCallee();
         if (!FD || x.inSystem(FD->getLocation())) return true;
         for (const clang::ParmVarDecl *P : FD->parameters())
@@ -3521,6 +3553,12 @@ public:
   void InitializeSema(clang::Sema &S) override {
     // Calls to names that no header declared (see recovery.h).
     S.addExternalSource(new UnresolvedCallRecorder(S, unresolved_));
+    // Types that only a missing header declares (see recovery.h). Their members are
+    // declared when looked up, so it is the AST's external source too.
+    auto *placeholders = new PlaceholderTypes(S, out_.missing);
+    S.addExternalSource(placeholders);
+    if (!S.Context.getExternalSource())
+      S.Context.setExternalSource(llvm::IntrusiveRefCntPtr<clang::ExternalASTSource>(placeholders));
   }
   void HandleTranslationUnit(clang::ASTContext &ctx) override {
     if (opts_.parseOnly) return;

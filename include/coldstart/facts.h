@@ -48,6 +48,10 @@ struct Replacement {
 struct Fix {
   std::string description;
   std::vector<Replacement> replacements;
+  /// The function whose statements the fix rests on (it moved or kept them as it saw
+  /// them). When an error inside it was set aside, a statement was hidden from the
+  /// analysis, and the fix is withdrawn (driver: reportParse).
+  Loc scopeBegin, scopeEnd;
 };
 
 /// Why control passes from one function-like node to another.
@@ -245,10 +249,15 @@ inline void from_json(const nlohmann::json &j, Replacement &r) {
 }
 inline void to_json(nlohmann::json &j, const Fix &f) {
   j = nlohmann::json{{"description", f.description}, {"replacements", f.replacements}};
+  if (!f.scopeBegin.file.empty()) j["scope"] = {f.scopeBegin, f.scopeEnd};
 }
 inline void from_json(const nlohmann::json &j, Fix &f) {
   f.description = j.at("description").get<std::string>();
   f.replacements = j.at("replacements").get<std::vector<Replacement>>();
+  if (j.contains("scope")) {
+    f.scopeBegin = j.at("scope").at(0).get<Loc>();
+    f.scopeEnd = j.at("scope").at(1).get<Loc>();
+  }
 }
 inline void to_json(nlohmann::json &j, const Edge &e) {
   j = nlohmann::json{{"callee", e.callee}, {"loc", e.loc}, {"kind", edgeKindName(e.kind)}, {"once", e.once}};

@@ -34,6 +34,8 @@
 #include <llvm/Support/Path.h>
 
 #include <cctype>
+#include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -143,6 +145,285 @@ private:
   std::set<unsigned> seen_;
 };
 
+/// A type that only a missing header declares (`next_outcome r;`, `const logger &log`,
+/// `Storage s = Storage::get_client();`): clang drops every declaration that names it,
+/// and with it the variable, the parameter's function and each statement that uses them,
+/// so one unknown type hides the known client beside it. Once a header is missing, a
+/// name that lookup cannot find is declared here, at file scope, from how the file
+/// writes it (raw tokens):
+///  - written where a type goes (followed by a declarator: `X x`, `X *p = ...`,
+///    `X const &r,`): in C++ a class of its own that can be built from anything
+///    (`X(...)`), called with anything (`operator()(...)`) and dereferenced; in C a
+///    pointer to a function without a prototype (`int (*)()`), so that a handler pointer
+///    of that type can be called (`handler(req, &res)`);
+///  - in C++, written only as a scope (`X::a::T x`, `using namespace X::a;`,
+///    `X::a::kLimit`) and never called through (`X::f()`): a namespace, with `a` a
+///    namespace and `T` a class in it (`kLimit` stays unknown).
+///    A scope that is called through and never a type stays undeclared, for
+///    UnresolvedCallRecorder to record the call by name.
+/// A class's members are unknown, so they are declared when looked up, if the file
+/// writes the name as `X::name`, `.name` or `->name`: a static member function that
+/// accepts anything and returns an unknown object (itself such a class), or, where the
+/// name is not followed by `(`, a static data member of that type. A call to one of
+/// them is an edge to the name (`unresolved:X::name`), which the link resolves to the
+/// project's own definition (isPlaceholder()).
+class PlaceholderTypes : public clang::ExternalSemaSource {
+public:
+  PlaceholderTypes(clang::Sema &sema, const std::vector<MissingHeader> &missing) : sema_(sema), missing_(missing) {}
+
+  /// The annotation on every declaration made here.
+  static constexpr const char *kAnnotation = "coldstart::placeholder";
+  /// What an unknown member returns; a call of its members is to no name the link knows.
+  static constexpr const char *kUnknownClass = "__unknown_from_missing_header";
+  static bool isPlaceholder(const clang::Decl *D) {
+    if (!D) return false;
+    for (const auto *A : D->specific_attrs<clang::AnnotateAttr>())
+      if (A->getAnnotation() == kAnnotation) return true;
+    return false;
+  }
+
+  bool LookupUnqualified(clang::LookupResult &R, clang::Scope *) override {
+    using namespace clang;
+    if (missing_.empty() || !R.empty() || R.isForRedeclaration() || !R.getLookupName().isIdentifier() ||
+        (R.getLookupKind() != Sema::LookupOrdinaryName && R.getLookupKind() != Sema::LookupNestedNameSpecifierName))
+      return false;
+    SourceLocation loc = R.getNameLoc();
+    const SourceManager &sm = sema_.getSourceManager();
+    if (loc.isInvalid() || loc.isMacroID() || sm.isInSystemHeader(loc) || !sema_.TUScope) return false;
+    IdentifierInfo *name = R.getLookupName().getAsIdentifierInfo();
+    if (name->getName().starts_with("__")) return false;
+    FileID file = sm.getFileID(loc);
+    if (!declared_.count(name)) {
+      declared_[name] = nullptr;
+      if (NamedDecl *D = declare(name, file)) {
+        sema_.PushOnScopeChains(D, sema_.TUScope, /*AddToContext=*/true);
+        declared_[name] = D;
+      }
+    }
+    NamedDecl *D = declared_[name];
+    if (!D) return false;
+    R.addDecl(D);
+    R.resolveKind();
+    return true;
+  }
+
+  bool FindExternalVisibleDeclsByName(const clang::DeclContext *DC, clang::DeclarationName Name) override {
+    using namespace clang;
+    auto *RD = dyn_cast<CXXRecordDecl>(DC);
+    if (!RD || !classes_.count(RD) || !Name.isIdentifier()) return false;
+    llvm::StringRef n = Name.getAsIdentifierInfo()->getName();
+    auto use = memberUses_.find(n.str());
+    if (use == memberUses_.end()) return false;
+    ASTContext &C = sema_.Context;
+    SourceLocation loc = RD->getLocation();
+    NamedDecl *D;
+    if (use->second) {
+      FunctionProtoType::ExtProtoInfo variadic;
+      variadic.Variadic = true;
+      QualType type = C.getFunctionType(unknownType(), {}, variadic);
+      D = CXXMethodDecl::Create(C, const_cast<CXXRecordDecl *>(RD), loc, DeclarationNameInfo(Name, loc), type,
+                                C.getTrivialTypeSourceInfo(type, loc), SC_Static, false, true,
+                                ConstexprSpecKind::Unspecified, loc);
+    } else {
+      D = VarDecl::Create(C, const_cast<CXXRecordDecl *>(RD), loc, loc, Name.getAsIdentifierInfo(), unknownType(),
+                          C.getTrivialTypeSourceInfo(unknownType(), loc), SC_Static);
+    }
+    mark(D);
+    const_cast<CXXRecordDecl *>(RD)->addHiddenDecl(D);
+    SetExternalVisibleDeclsForName(DC, Name, {D});
+    return true;
+  }
+
+private:
+  struct Chain {
+    std::vector<clang::Token> parts; ///< X, a, ..., and the last part
+    enum { Type, Namespace, Template, Value } end = Value;
+  };
+  struct Uses {
+    bool type = false;   ///< X written as a type, unqualified
+    bool called = false; ///< X::...::f(
+    std::vector<Chain> chains;
+  };
+
+  bool isKeyword(const clang::Token &t) const {
+    return sema_.getPreprocessor().getIdentifierInfo(t.getRawIdentifier())->isKeyword(sema_.getLangOpts());
+  }
+  static bool isWord(const clang::Token &t, llvm::StringRef w) {
+    return t.is(clang::tok::raw_identifier) && t.getRawIdentifier() == w;
+  }
+  clang::IdentifierInfo *ident(const clang::Token &t) const {
+    return sema_.getPreprocessor().getIdentifierInfo(t.getRawIdentifier());
+  }
+  void mark(clang::Decl *D) {
+    D->setImplicit(true);
+    D->addAttr(clang::AnnotateAttr::CreateImplicit(sema_.Context, kAnnotation, nullptr, 0));
+    if (auto *ND = llvm::dyn_cast<clang::NamedDecl>(D); ND && ND->getDeclContext()->isRecord())
+      D->setAccess(clang::AS_public);
+  }
+
+  const std::vector<clang::Token> &tokens(clang::FileID file) {
+    auto [it, fresh] = tokens_.try_emplace(file.getHashValue());
+    if (!fresh) return it->second;
+    const clang::SourceManager &sm = sema_.getSourceManager();
+    llvm::StringRef text = sm.getBufferData(file);
+    clang::Lexer lex(sm.getLocForStartOfFile(file), sema_.getLangOpts(), text.begin(), text.begin(), text.end());
+    for (clang::Token t; lex.LexFromRawLexer(t), t.isNot(clang::tok::eof);) it->second.push_back(t);
+    // Member names as written after `::`, `.` or `->`, and whether a call follows.
+    const auto &toks = it->second;
+    for (size_t i = 1; i + 1 < toks.size(); ++i)
+      if (toks[i].is(clang::tok::raw_identifier) && toks[i - 1].isOneOf(clang::tok::coloncolon, clang::tok::period,
+                                                                          clang::tok::arrow))
+        memberUses_[toks[i].getRawIdentifier().str()] |= toks[i + 1].is(clang::tok::l_paren);
+    return it->second;
+  }
+
+  /// toks[i] is followed by a declarator: cv-qualifiers, `*`/`&`/`&&`, a name that is not a
+  /// keyword, then what may follow a declarator's name.
+  bool declaratorAfter(const std::vector<clang::Token> &toks, size_t i) const {
+    using namespace clang;
+    size_t j = i + 1;
+    while (j < toks.size() && (toks[j].isOneOf(tok::star, tok::amp, tok::ampamp) || isWord(toks[j], "const") ||
+                               isWord(toks[j], "volatile") || isWord(toks[j], "restrict")))
+      ++j;
+    if (j + 1 >= toks.size() || !toks[j].is(tok::raw_identifier) || isKeyword(toks[j])) return false;
+    return toks[j + 1].isOneOf(tok::semi, tok::equal, tok::comma, tok::r_paren, tok::l_paren, tok::l_brace,
+                               tok::l_square);
+  }
+
+  Uses scan(llvm::StringRef name, clang::FileID file) {
+    using namespace clang;
+    const std::vector<Token> &toks = tokens(file);
+    Uses u;
+    for (size_t i = 0; i < toks.size(); ++i) {
+      if (!isWord(toks[i], name)) continue;
+      if (i > 0 && toks[i - 1].isOneOf(tok::coloncolon, tok::period, tok::arrow)) continue;
+      if (i + 1 >= toks.size() || !toks[i + 1].is(tok::coloncolon)) {
+        u.type = u.type || declaratorAfter(toks, i);
+        continue;
+      }
+      Chain c;
+      size_t j = i;
+      c.parts.push_back(toks[j]);
+      while (j + 2 < toks.size() && toks[j + 1].is(tok::coloncolon) && toks[j + 2].is(tok::raw_identifier)) {
+        j += 2;
+        c.parts.push_back(toks[j]);
+      }
+      if (j + 1 < toks.size() && toks[j + 1].is(tok::l_paren)) u.called = true;
+      else if (i > 0 && isWord(toks[i - 1], "namespace")) c.end = Chain::Namespace;
+      else if (j + 1 < toks.size() && toks[j + 1].is(tok::less)) c.end = Chain::Template;
+      else if (declaratorAfter(toks, j)) c.end = Chain::Type;
+      u.chains.push_back(std::move(c));
+    }
+    return u;
+  }
+
+  clang::NamedDecl *declare(clang::IdentifierInfo *name, clang::FileID file) {
+    using namespace clang;
+    ASTContext &C = sema_.Context;
+    Uses u = scan(name->getName(), file);
+    if (!sema_.getLangOpts().CPlusPlus) return u.type ? declareFunctionPointer(name) : nullptr;
+    if (u.type) {
+      CXXRecordDecl *RD = declareClass(name, C.getTranslationUnitDecl());
+      for (const Chain &c : u.chains) // X::Inner y: a nested class
+        if (c.parts.size() == 2 && c.end == Chain::Type && RD->lookup(ident(c.parts[1])).empty())
+          RD->addDecl(declareClass(ident(c.parts[1]), RD));
+      return RD;
+    }
+    if (u.called || u.chains.empty()) return nullptr;
+    auto *top = declareNamespace(name, C.getTranslationUnitDecl());
+    // Namespaces first, so that a name both a scope and a type is the scope.
+    for (bool types : {false, true})
+      for (const Chain &c : u.chains) {
+        DeclContext *dc = top;
+        size_t scopes = c.end == Chain::Namespace ? c.parts.size() : c.parts.size() - 1;
+        for (size_t k = 1; k < scopes && dc; ++k) {
+          DeclContext::lookup_result found = dc->lookup(ident(c.parts[k]));
+          NamedDecl *have = found.empty() ? nullptr : found.front();
+          if (!have && !types) have = declareNamespace(ident(c.parts[k]), dc);
+          dc = dyn_cast_or_null<NamespaceDecl>(have);
+        }
+        if (types && c.end == Chain::Type && dc && dc->lookup(ident(c.parts.back())).empty())
+          dc->addDecl(declareClass(ident(c.parts.back()), dc));
+      }
+    return top;
+  }
+
+  clang::NamespaceDecl *declareNamespace(clang::IdentifierInfo *name, clang::DeclContext *dc) {
+    clang::SourceLocation loc = sema_.getSourceManager().getLocForStartOfFile(sema_.getSourceManager().getMainFileID());
+    auto *ns = clang::NamespaceDecl::Create(sema_.Context, dc, /*Inline=*/false, loc, loc, name, nullptr, false);
+    mark(ns);
+    if (!dc->isTranslationUnit()) dc->addDecl(ns);
+    return ns;
+  }
+
+  /// A class of its own: built from anything, called with anything, dereferenced to
+  /// itself; its members are declared on lookup (FindExternalVisibleDeclsByName).
+  clang::CXXRecordDecl *declareClass(clang::IdentifierInfo *name, clang::DeclContext *dc) {
+    using namespace clang;
+    ASTContext &C = sema_.Context;
+    SourceLocation loc = sema_.getSourceManager().getLocForStartOfFile(sema_.getSourceManager().getMainFileID());
+    auto *RD = CXXRecordDecl::Create(C, TagTypeKind::Struct, dc, loc, loc, name);
+    mark(RD);
+    RD->startDefinition();
+    QualType self = C.getTypeDeclType(RD);
+    FunctionProtoType::ExtProtoInfo variadic;
+    variadic.Variadic = true;
+    FunctionProtoType::ExtProtoInfo constVariadic = variadic;
+    constVariadic.TypeQuals.addConst();
+    QualType ctorType = C.getFunctionType(C.VoidTy, {}, variadic);
+    DeclarationNameInfo ctorName(C.DeclarationNames.getCXXConstructorName(C.getCanonicalType(self)), loc);
+    auto *ctor = CXXConstructorDecl::Create(C, RD, loc, ctorName, ctorType, C.getTrivialTypeSourceInfo(ctorType, loc),
+                                            ExplicitSpecifier(), /*UsesFPIntrin=*/false, /*isInline=*/true,
+                                            /*isImplicitlyDeclared=*/false, ConstexprSpecKind::Unspecified);
+    mark(ctor);
+    RD->addDecl(ctor);
+    auto addOperator = [&](OverloadedOperatorKind op, QualType type) {
+      DeclarationNameInfo opName(C.DeclarationNames.getCXXOperatorName(op), loc);
+      auto *M = CXXMethodDecl::Create(C, RD, loc, opName, type, C.getTrivialTypeSourceInfo(type, loc), SC_None,
+                                      false, true, ConstexprSpecKind::Unspecified, loc);
+      mark(M);
+      RD->addDecl(M);
+    };
+    addOperator(OO_Call, C.getFunctionType(self, {}, constVariadic));
+    FunctionProtoType::ExtProtoInfo constNone;
+    constNone.TypeQuals.addConst();
+    addOperator(OO_Arrow, C.getFunctionType(C.getPointerType(self), {}, constNone));
+    addOperator(OO_Star, C.getFunctionType(C.getLValueReferenceType(self), {}, constNone));
+    RD->completeDefinition();
+    RD->setHasExternalVisibleStorage(true);
+    classes_.insert(RD);
+    return RD;
+  }
+
+  /// What an unknown member returns: one more such class.
+  clang::QualType unknownType() {
+    if (!unknown_) {
+      unknown_ = declareClass(&sema_.Context.Idents.get(kUnknownClass),
+                              sema_.Context.getTranslationUnitDecl());
+      sema_.Context.getTranslationUnitDecl()->addDecl(unknown_);
+    }
+    return sema_.Context.getTypeDeclType(unknown_);
+  }
+
+  clang::NamedDecl *declareFunctionPointer(clang::IdentifierInfo *name) {
+    using namespace clang;
+    ASTContext &C = sema_.Context;
+    SourceLocation loc = sema_.getSourceManager().getLocForStartOfFile(sema_.getSourceManager().getMainFileID());
+    QualType type = C.getPointerType(C.getFunctionNoProtoType(C.IntTy));
+    auto *TD = TypedefDecl::Create(C, C.getTranslationUnitDecl(), loc, loc, name, C.getTrivialTypeSourceInfo(type, loc));
+    mark(TD);
+    return TD;
+  }
+
+  clang::Sema &sema_;
+  const std::vector<MissingHeader> &missing_;
+  std::map<clang::IdentifierInfo *, clang::NamedDecl *> declared_;
+  std::map<unsigned, std::vector<clang::Token>> tokens_;
+  std::map<std::string, bool> memberUses_; ///< name -> called somewhere
+  std::set<const clang::CXXRecordDecl *> classes_;
+  clang::CXXRecordDecl *unknown_ = nullptr;
+};
+
 /// Collects every error of a parse and decides which ones the user must hear about.
 class ErrorTriage : public clang::DiagnosticConsumer {
 public:
@@ -207,6 +488,7 @@ public:
   /// syntax errors are the user's, and so is every error when nothing was missing.
   void triage(bool missingOrStandIn) {
     userErrors.clear();
+    setAsideAt.clear();
     setAside = 0;
     auto explainedAlone = [&](const Error &e) {
       return e.inStandIn || e.noteInStandIn || (missingOrStandIn && (e.lookup || !e.syntax));
@@ -236,14 +518,19 @@ public:
                        (missingOrStandIn && (explainedLines.count({e.where.file, e.where.line}) ||
                                              explainedLines.count({e.where.file, e.where.line - 1}) ||
                                              mentionsUnknown(e.text)));
-      if (explained) ++setAside;
-      else userErrors.push_back(e);
+      if (explained) {
+        ++setAside;
+        setAsideAt.push_back(e.where);
+      } else {
+        userErrors.push_back(e);
+      }
     }
   }
 
   size_t total() const { return errors_.size(); }
   std::vector<Error> userErrors; ///< after triage(): the user's own errors
   size_t setAside = 0;           ///< after triage(): errors that follow from missing headers or stand-ins
+  std::vector<Loc> setAsideAt;   ///< after triage(): where they are
 
 private:
   static bool inStandIn(const clang::Diagnostic &info) {
