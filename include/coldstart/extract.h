@@ -561,8 +561,26 @@ public:
     if (calleeRefs_.count(E)) return true;
     // A function whose address is taken here is assumed to be called from here, unless
     // it is handed to a function that decides (see noteStoredArgs).
-    if (auto *FD = dyn_cast<FunctionDecl>(D); FD && !handedOn_.count(E)) addEdgeTo(FD, E->getBeginLoc(), EdgeKind::Reference);
+    if (auto *FD = dyn_cast<FunctionDecl>(D); FD && !handedOn_.count(E)) {
+      addEdgeTo(FD, E->getBeginLoc(), EdgeKind::Reference);
+      if (auto slot = argSlots_.find(E); slot != argSlots_.end() && !frame()->fn().edges.empty() &&
+                                         frame()->fn().edges.back().kind == EdgeKind::Reference)
+        frame()->fn().edges.back().argOf = slot->second;
+    }
     return true;
+  }
+  /// Function references that are arguments of a call (`run_handler(&my_handler)`): the
+  /// callee and parameter each binds to, "<callee id>#<i>" (Edge::argOf).
+  std::unordered_map<const clang::DeclRefExpr *, std::string> argSlots_;
+  void noteArgSlots(const clang::CallExpr *CE, const clang::FunctionDecl *FD) {
+    using namespace clang;
+    if (!FD || isa<CXXOperatorCallExpr>(CE) || inSystem(FD->getLocation()) || FD->getBuiltinID()) return;
+    for (unsigned i = 0; i < CE->getNumArgs(); ++i) {
+      const Expr *a = CE->getArg(i)->IgnoreParenImpCasts();
+      if (auto *U = dyn_cast<UnaryOperator>(a); U && U->getOpcode() == UO_AddrOf) a = U->getSubExpr()->IgnoreParenImpCasts();
+      if (auto *DRE = dyn_cast<DeclRefExpr>(a); DRE && isa<FunctionDecl>(DRE->getDecl()))
+        argSlots_[DRE] = idOf(patternOf(FD)) + "#" + std::to_string(i);
+    }
   }
 
   // ---- request headers: where a "Connection: close" is sent -------------------------
@@ -1072,6 +1090,7 @@ private:
       return base();
     } else if (FD && !inSystem(FD->getLocation())) {
       addEdgeTo(FD, CE->getBeginLoc(), EdgeKind::Call);
+      noteArgSlots(CE, FD);
     } else {
       // A call through a pointer, a std::function or a functor: resolve later, when
       // every assignment in the TU is known.
@@ -3231,6 +3250,17 @@ private:
         e.caller = t.caller;
         out_.functions[call.node].edges.push_back(e);
       }
+      // A parameter of a function other TUs may call: bound at link time to what they pass.
+      if (auto *DRE = llvm::dyn_cast<clang::DeclRefExpr>(call.callee->IgnoreParenImpCasts()))
+        if (auto *P = llvm::dyn_cast<clang::ParmVarDecl>(DRE->getDecl()))
+          if (auto *FD = llvm::dyn_cast<clang::FunctionDecl>(P->getDeclContext()); FD && FD->isExternallyVisible()) {
+            Edge e;
+            e.callee = std::string(kParameterCallee) + idOf(patternOf(FD)) + "#" + std::to_string(P->getFunctionScopeIndex());
+            e.loc = toLoc(call.loc);
+            e.kind = EdgeKind::Call;
+            e.once = call.once;
+            out_.functions[call.node].edges.push_back(e);
+          }
     }
     for (FunctionFacts &f : out_.functions)
       std::erase_if(f.edges, [&](const Edge &e) {

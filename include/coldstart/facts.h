@@ -74,6 +74,10 @@ struct Edge {
   /// runs only in contexts where that function runs (`timed("init", build)` in main
   /// does not make `timed`'s call of its parameter build a client per invocation).
   std::string caller;
+  /// A function passed as an argument (`run_handler(&my_handler)`): "<callee id>#<i>", the
+  /// parameter it binds to. A call through that parameter in another TU (an edge to
+  /// kParameterCallee + "<callee id>#<i>") reaches it, when this edge's function runs.
+  std::string argOf;
 };
 
 /// A place where something with a cost happens: a client is built, a sleep is
@@ -153,6 +157,10 @@ struct TUFacts {
 /// Edge callees that name a function by what the source wrote ("unresolved:ns::helper"),
 /// for calls whose declaration was in a header the parse did not see.
 inline constexpr const char *kUnresolvedCallee = "unresolved:";
+/// Callee prefix of a call through a parameter of an externally visible function
+/// (`handler(req, &res)` in a C runtime's `run_handler(handler_fn handler)`): the link
+/// binds it to the functions passed to that parameter in every TU (Edge::argOf).
+inline constexpr const char *kParameterCallee = "param:";
 
 /// Where built-in fallback headers are served from (a virtual directory).
 inline constexpr const char *kFallbackRoot = "/coldstart-lint-fallback";
@@ -262,6 +270,7 @@ inline void from_json(const nlohmann::json &j, Fix &f) {
 inline void to_json(nlohmann::json &j, const Edge &e) {
   j = nlohmann::json{{"callee", e.callee}, {"loc", e.loc}, {"kind", edgeKindName(e.kind)}, {"once", e.once}};
   if (!e.caller.empty()) j["caller"] = e.caller;
+  if (!e.argOf.empty()) j["argOf"] = e.argOf;
 }
 inline void from_json(const nlohmann::json &j, Edge &e) {
   e.callee = j.at("callee").get<std::string>();
@@ -269,6 +278,7 @@ inline void from_json(const nlohmann::json &j, Edge &e) {
   e.kind = edgeKindFromName(j.at("kind").get<std::string>());
   e.once = j.value("once", false);
   e.caller = j.value("caller", std::string());
+  e.argOf = j.value("argOf", std::string());
 }
 inline void to_json(nlohmann::json &j, const Site &s) {
   j = nlohmann::json{{"kind", s.kind}, {"entry", s.entry}, {"subject", s.subject}, {"form", s.form},

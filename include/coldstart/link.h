@@ -83,6 +83,7 @@ public:
       for (const std::string &base : f.overrides) overriders_[base].push_back(id);
     }
     for (auto &[base, list] : overriders_) std::sort(list.begin(), list.end());
+    bindParameterCalls();
     // Names a call can be written with: "ns::Repo::save", "Repo::save", "save".
     for (const auto &[id, f] : nodes_) {
       if (f.nodeKind != "function" || f.qualifiedName.empty()) continue;
@@ -218,6 +219,33 @@ private:
       out.push_back(c);
       if (auto it = overriders_.find(c); it != overriders_.end())
         for (const std::string &o : it->second) work.push_back(o);
+    }
+  }
+
+  /// Calls through a parameter of a function defined in one TU (kParameterCallee) reach
+  /// the functions passed to that parameter in any TU, each only where its passing
+  /// function runs (Edge::caller), as a call through a parameter within one TU does.
+  void bindParameterCalls() {
+    std::map<std::string, std::vector<std::pair<std::string, std::string>>> passed; // slot -> (caller, callee)
+    for (const auto &[id, f] : nodes_)
+      for (const Edge &e : f.edges)
+        if (!e.argOf.empty()) passed[e.argOf].push_back({id, e.callee});
+    const std::string prefix = kParameterCallee;
+    for (auto &[id, f] : nodes_) {
+      std::vector<Edge> bound;
+      for (const Edge &e : f.edges) {
+        if (e.callee.rfind(prefix, 0) != 0) continue;
+        auto it = passed.find(e.callee.substr(prefix.size()));
+        if (it == passed.end()) continue;
+        for (const auto &[caller, callee] : it->second) {
+          Edge b = e;
+          b.callee = callee;
+          b.caller = caller;
+          bound.push_back(b);
+        }
+      }
+      std::erase_if(f.edges, [&](const Edge &e) { return e.callee.rfind(prefix, 0) == 0; });
+      f.edges.insert(f.edges.end(), bound.begin(), bound.end());
     }
   }
 
