@@ -157,8 +157,8 @@ private:
 ///    pointer to a function without a prototype (`int (*)()`), so that a handler pointer
 ///    of that type can be called (`handler(req, &res)`);
 ///  - in C++, written only as a scope (`X::a::T x`, `using namespace X::a;`,
-///    `X::a::kLimit`) and never called through (`X::f()`): a namespace, with `a` a
-///    namespace and `T` a class in it (`kLimit` stays unknown).
+///    `X::a::kLimit`) and never called through (`X::f()`; `X::a::T(v)` builds a T): a
+///    namespace, with `a` a namespace and `T` a class in it (`kLimit` stays unknown).
 ///    A scope that is called through and never a type stays undeclared, for
 ///    UnresolvedCallRecorder to record the call by name.
 /// A class's members are unknown, so they are declared when looked up, if the file
@@ -294,6 +294,7 @@ private:
     using namespace clang;
     const std::vector<Token> &toks = tokens(file);
     Uses u;
+    std::vector<std::string> calledChains;
     for (size_t i = 0; i < toks.size(); ++i) {
       if (!isWord(toks[i], name)) continue;
       if (i > 0 && toks[i - 1].isOneOf(tok::coloncolon, tok::period, tok::arrow)) continue;
@@ -308,13 +309,25 @@ private:
         j += 2;
         c.parts.push_back(toks[j]);
       }
-      if (j + 1 < toks.size() && toks[j + 1].is(tok::l_paren)) u.called = true;
+      if (j + 1 < toks.size() && toks[j + 1].is(tok::l_paren)) calledChains.push_back(chainText(c));
       else if (i > 0 && isWord(toks[i - 1], "namespace")) c.end = Chain::Namespace;
       else if (j + 1 < toks.size() && toks[j + 1].is(tok::less)) c.end = Chain::Template;
       else if (declaratorAfter(toks, j)) c.end = Chain::Type;
       u.chains.push_back(std::move(c));
     }
+    // `X::T(args)` builds a T when `X::T` is also written as a type; any other
+    // `X::...::f(` calls a function, so X may be a class.
+    std::set<std::string> types;
+    for (const Chain &c : u.chains)
+      if (c.end == Chain::Type) types.insert(chainText(c));
+    for (const std::string &called : calledChains) u.called = u.called || !types.count(called);
     return u;
+  }
+  static std::string chainText(const Chain &c) {
+    std::string text;
+    for (const clang::Token &t : c.parts)
+      if (t.is(clang::tok::raw_identifier)) text += (text.empty() ? "" : "::") + t.getRawIdentifier().str();
+    return text;
   }
 
   clang::NamedDecl *declare(clang::IdentifierInfo *name, clang::FileID file) {
