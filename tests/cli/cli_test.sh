@@ -89,7 +89,8 @@ PY
   missing_header)
     # A missing header is skipped, not fatal: the file is analysed, and one note says
     # what could not be seen (the findings may be incomplete). Not an error: exit 0.
-    printf '#include <acme/nonexistent/Thing.h>\nint main() { acme::Thing t; }\n' >m.cpp
+    # (acme::Thing is declared in its stead; acme::kDefault, a value, stays an error.)
+    printf '#include <acme/nonexistent/Thing.h>\nint main() { acme::Thing t; return acme::kDefault; }\n' >m.cpp
     run --no-cache m.cpp -- -std=c++20; expect_rc 0
     grep -q "coldstart-lint: note: m.cpp: headers not found: acme/nonexistent/Thing.h (the parse skipped them); findings may be incomplete; 1 error that follows from them was set aside" err.txt || fail "no missing-header note"
     [ "$(grep -c 'note:' err.txt)" = 1 ] || fail "more than one note for one file"
@@ -102,7 +103,7 @@ PY
     [ "$(cat err.txt)" = "coldstart-lint: note: 2 files were analysed without some of their headers (findings may be incomplete; run without --quiet to see which)" ] || fail "--quiet summary"
     # The facts cache: an entry made while the header was missing is stale once it exists.
     run m.cpp -- -std=c++20 -I.; expect_rc 0
-    mkdir -p acme/nonexistent && printf 'namespace acme { struct Thing {}; }\n' >acme/nonexistent/Thing.h
+    mkdir -p acme/nonexistent && printf 'namespace acme { struct Thing {}; constexpr int kDefault = 0; }\n' >acme/nonexistent/Thing.h
     run m.cpp -- -std=c++20 -I.; expect_rc 0
     ! grep -q "headers not found" err.txt || fail "a cached result kept a header missing after it appeared"
     ;;
