@@ -604,7 +604,7 @@ private:
   static void reportParse(TUFacts &tu, ErrorTriage &diags, bool ok) {
     bool missing = !missingHeaderNames(tu).empty();
     diags.triage(missing || !tu.fallback.empty());
-    tu.errorsSetAside = diags.setAside;
+    tu.errorsSetAside = diags.setAsideAt.size();
     withdrawFixesOverErrors(tu, diags.setAsideAt);
     if (!diags.userErrors.empty()) {
       const ErrorTriage::Error &first = diags.userErrors.front();
@@ -617,9 +617,9 @@ private:
     if (missing) {
       tu.notes.push_back({tu.mainFile, describeIncomplete(tu), {}, ""});
     } else if (!tu.fallback.empty()) {
-      std::string setAside = diags.setAside == 0 ? ""
-                             : "; " + std::to_string(diags.setAside) +
-                                   (diags.setAside == 1 ? " error against them was set aside" : " errors against them were set aside");
+      std::string setAside = tu.errorsSetAside == 0 ? ""
+                             : "; " + std::to_string(tu.errorsSetAside) +
+                                   (tu.errorsSetAside == 1 ? " error against them was set aside" : " errors against them were set aside");
       tu.notes.push_back({tu.mainFile, "analysed with built-in declarations for headers that are not installed (" +
                                            listNames(tu.fallback) + ")" + setAside, {}, ""});
     }

@@ -562,10 +562,8 @@ public:
     // A function whose address is taken here is assumed to be called from here, unless
     // it is handed to a function that decides (see noteStoredArgs).
     if (auto *FD = dyn_cast<FunctionDecl>(D); FD && !handedOn_.count(E)) {
-      addEdgeTo(FD, E->getBeginLoc(), EdgeKind::Reference);
-      if (auto slot = argSlots_.find(E); slot != argSlots_.end() && !frame()->fn().edges.empty() &&
-                                         frame()->fn().edges.back().kind == EdgeKind::Reference)
-        frame()->fn().edges.back().argOf = slot->second;
+      auto slot = argSlots_.find(E);
+      addEdgeTo(FD, E->getBeginLoc(), EdgeKind::Reference, slot == argSlots_.end() ? "" : slot->second);
     }
     return true;
   }
@@ -862,7 +860,8 @@ private:
 
   // ---- edges and sites -------------------------------------------------------------
 
-  void addEdge(const std::string &callee, clang::SourceLocation loc, EdgeKind kind) {
+  /// `argOf`: the function reference is argument i of a call, "<callee id>#<i>" (Edge::argOf).
+  void addEdge(const std::string &callee, clang::SourceLocation loc, EdgeKind kind, const std::string &argOf = "") {
     Frame *f = frame();
     if (!f) return;
     Edge e;
@@ -870,13 +869,18 @@ private:
     e.loc = toLoc(loc.isValid() ? loc : implicitInitLoc_);
     e.kind = kind;
     e.once = f->once > 0;
+    e.argOf = argOf;
     auto &edges = f->fn().edges;
-    for (const Edge &o : edges)
-      if (o.callee == e.callee && o.loc == e.loc && o.once == e.once) return;
+    for (Edge &o : edges)
+      if (o.callee == e.callee && o.loc == e.loc && o.once == e.once) {
+        if (o.argOf.empty()) o.argOf = argOf;
+        return;
+      }
     edges.push_back(std::move(e));
   }
 
-  void addEdgeTo(const clang::FunctionDecl *FD, clang::SourceLocation loc, EdgeKind kind) {
+  void addEdgeTo(const clang::FunctionDecl *FD, clang::SourceLocation loc, EdgeKind kind,
+                 const std::string &argOf = "") {
     if (FD && PlaceholderTypes::isPlaceholder(FD)) {
       // A member of a type no header declared: the project's own definition, by name.
       auto *RD = llvm::dyn_cast<clang::CXXRecordDecl>(FD->getDeclContext());
@@ -886,10 +890,10 @@ private:
     }
     if (!FD || inSystem(FD->getLocation()) || FD->getBuiltinID()) return;
     if (auto *MD = llvm::dyn_cast<clang::CXXMethodDecl>(FD); MD && MD->getParent()->isLambda()) {
-      addEdge(lambdaNodeId(MD), loc, kind);
+      addEdge(lambdaNodeId(MD), loc, kind, argOf);
       return;
     }
-    addEdge(idOf(patternOf(FD)), loc, kind);
+    addEdge(idOf(patternOf(FD)), loc, kind, argOf);
   }
 
   void addDestructorEdge(const clang::CXXRecordDecl *RD, clang::SourceLocation loc) {

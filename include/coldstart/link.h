@@ -76,6 +76,7 @@ public:
   /// Resolves entries (including config handler names and runtime loops) and computes
   /// the per-invocation region. Call once, after every add().
   void link(const std::vector<std::string> &handlerNames) {
+    bindParameterCalls();
     for (auto &[id, f] : nodes_) {
       std::sort(f.edges.begin(), f.edges.end(), [](const Edge &a, const Edge &b) {
         return std::tie(a.loc, a.callee, a.caller, a.once) < std::tie(b.loc, b.callee, b.caller, b.once);
@@ -83,7 +84,6 @@ public:
       for (const std::string &base : f.overrides) overriders_[base].push_back(id);
     }
     for (auto &[base, list] : overriders_) std::sort(list.begin(), list.end());
-    bindParameterCalls();
     // Names a call can be written with: "ns::Repo::save", "Repo::save", "save".
     for (const auto &[id, f] : nodes_) {
       if (f.nodeKind != "function" || f.qualifiedName.empty()) continue;

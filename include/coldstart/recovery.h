@@ -361,8 +361,15 @@ private:
     return top;
   }
 
+  /// Where the declarations made here are: the start of the main file (they are
+  /// written nowhere).
+  clang::SourceLocation declLoc() const {
+    const clang::SourceManager &sm = sema_.getSourceManager();
+    return sm.getLocForStartOfFile(sm.getMainFileID());
+  }
+
   clang::NamespaceDecl *declareNamespace(clang::IdentifierInfo *name, clang::DeclContext *dc) {
-    clang::SourceLocation loc = sema_.getSourceManager().getLocForStartOfFile(sema_.getSourceManager().getMainFileID());
+    clang::SourceLocation loc = declLoc();
     auto *ns = clang::NamespaceDecl::Create(sema_.Context, dc, /*Inline=*/false, loc, loc, name, nullptr, false);
     mark(ns);
     if (!dc->isTranslationUnit()) dc->addDecl(ns);
@@ -374,7 +381,7 @@ private:
   clang::CXXRecordDecl *declareClass(clang::IdentifierInfo *name, clang::DeclContext *dc) {
     using namespace clang;
     ASTContext &C = sema_.Context;
-    SourceLocation loc = sema_.getSourceManager().getLocForStartOfFile(sema_.getSourceManager().getMainFileID());
+    SourceLocation loc = declLoc();
     auto *RD = CXXRecordDecl::Create(C, TagTypeKind::Struct, dc, loc, loc, name);
     mark(RD);
     RD->startDefinition();
@@ -421,7 +428,7 @@ private:
   clang::NamedDecl *declareFunctionPointer(clang::IdentifierInfo *name) {
     using namespace clang;
     ASTContext &C = sema_.Context;
-    SourceLocation loc = sema_.getSourceManager().getLocForStartOfFile(sema_.getSourceManager().getMainFileID());
+    SourceLocation loc = declLoc();
     QualType type = C.getPointerType(C.getFunctionNoProtoType(C.IntTy));
     auto *TD = TypedefDecl::Create(C, C.getTranslationUnitDecl(), loc, loc, name, C.getTrivialTypeSourceInfo(type, loc));
     mark(TD);
@@ -502,7 +509,6 @@ public:
   void triage(bool missingOrStandIn) {
     userErrors.clear();
     setAsideAt.clear();
-    setAside = 0;
     auto explainedAlone = [&](const Error &e) {
       return e.inStandIn || e.noteInStandIn || (missingOrStandIn && (e.lookup || !e.syntax));
     };
@@ -531,19 +537,14 @@ public:
                        (missingOrStandIn && (explainedLines.count({e.where.file, e.where.line}) ||
                                              explainedLines.count({e.where.file, e.where.line - 1}) ||
                                              mentionsUnknown(e.text)));
-      if (explained) {
-        ++setAside;
-        setAsideAt.push_back(e.where);
-      } else {
-        userErrors.push_back(e);
-      }
+      if (explained) setAsideAt.push_back(e.where);
+      else userErrors.push_back(e);
     }
   }
 
   size_t total() const { return errors_.size(); }
   std::vector<Error> userErrors; ///< after triage(): the user's own errors
-  size_t setAside = 0;           ///< after triage(): errors that follow from missing headers or stand-ins
-  std::vector<Loc> setAsideAt;   ///< after triage(): where they are
+  std::vector<Loc> setAsideAt;   ///< after triage(): where the errors are that follow from missing headers or stand-ins
 
 private:
   static bool inStandIn(const clang::Diagnostic &info) {
