@@ -8,6 +8,7 @@
 #include "coldstart/driver.h"
 #include "coldstart/emit.h"
 #include "coldstart/fixes.h"
+#include "coldstart/github.h"
 #include "coldstart/lsp.h"
 #include "coldstart/sarif.h"
 #include "coldstart/version.h"

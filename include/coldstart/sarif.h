@@ -1,6 +1,4 @@
-// SARIF 2.1.0 (--format=sarif) and GitHub workflow commands (--format=github).
-//
-// SARIF: rules with descriptions and help (the check's page), results with
+// SARIF 2.1.0 (--format=sarif): rules with descriptions and help (the check's page), results with
 // repo-relative URIs (uriBaseId SRCROOT, the enclosing git work tree or the working
 // directory), related locations for the handler and each step of the call path,
 // partial fingerprints that survive unrelated edits (no line numbers in them), and
@@ -10,8 +8,8 @@
 #include "coldstart/check.h"
 #include "coldstart/emit.h"
 #include "coldstart/hash.h"
-#include "coldstart/lsp.h"
 #include "coldstart/source.h"
+#include "coldstart/uri.h"
 
 #include <filesystem>
 #include <map>
@@ -184,34 +182,5 @@ private:
   std::string version_;
   std::string root_;
 };
-
-/// GitHub Actions workflow commands: one `::warning` / `::error` line per finding,
-/// shown as annotations on the pull request.
-inline void emitGithub(std::ostream &out, const std::vector<Finding> &findings) {
-  auto escapeData = [](const std::string &s) {
-    std::string o;
-    for (char c : s) {
-      if (c == '%') o += "%25";
-      else if (c == '\r') o += "%0D";
-      else if (c == '\n') o += "%0A";
-      else o += c;
-    }
-    return o;
-  };
-  auto escapeProperty = [&](const std::string &s) {
-    std::string o;
-    for (char c : escapeData(s)) {
-      if (c == ':') o += "%3A";
-      else if (c == ',') o += "%2C";
-      else o += c;
-    }
-    return o;
-  };
-  for (const Finding &f : findings) {
-    out << "::" << (f.severity == "error" ? "error" : "warning") << " file=" << escapeProperty(displayPath(f.loc.file))
-        << ",line=" << f.loc.line << ",col=" << f.loc.col << ",title=" << escapeProperty(f.check) << "::"
-        << escapeData(f.message) << "\n";
-  }
-}
 
 } // namespace coldstart
