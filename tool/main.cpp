@@ -188,9 +188,9 @@ int parseArgs(int argc, char **argv, CliOptions &o) {
     }
     unsigned long n = 0;
     if (name == "p") o.driver.buildPath = *value;
-    else if (name == "checks") o.driver.checks = *value;
-    else if (name == "warnings-as-errors") o.driver.warningsAsErrors = *value;
-    else if (name == "config") o.driver.configPath = *value;
+    else if (name == "checks") o.driver.session.checks = *value;
+    else if (name == "warnings-as-errors") o.driver.session.warningsAsErrors = *value;
+    else if (name == "config") o.driver.session.configPath = *value;
     else if (name == "format") o.format = *value;
     else if (name == "export-fixes") o.exportFixes = *value;
     else if (name == "explain") o.explain = *value;
@@ -329,7 +329,7 @@ int main(int argc, char **argv) {
 
   o.driver.resourceDir = resourceDir();
   o.driver.identity = binaryIdentity();
-  for (const auto &f : embedded_catalog::files) o.driver.builtinCatalog.push_back({f.name, f.data});
+  o.driver.session.builtinCatalog = embeddedTexts(embedded_catalog::files);
   for (const auto &f : embedded_stubs::files) o.driver.fallbackHeaders.push_back({f.name, f.data});
   for (const auto &f : embedded_fallback::files) o.driver.fallbackHeaders.push_back({f.name, f.data});
   Driver driver(o.driver);
@@ -346,8 +346,8 @@ int main(int argc, char **argv) {
   }
 
   if (o.explain) {
-    const Check *c = driver.findCheck(*o.explain);
-    if (!c) c = driver.findCheck("coldstart-" + *o.explain);
+    const Check *c = driver.session().findCheck(*o.explain);
+    if (!c) c = driver.session().findCheck("coldstart-" + *o.explain);
     if (!c) {
       std::cerr << "coldstart-lint: error: unknown check '" << *o.explain << "' (see --list-checks)\n";
       return 2;
@@ -357,7 +357,7 @@ int main(int argc, char **argv) {
   }
   if (o.listChecks) {
     std::cout << "Enabled checks:\n";
-    for (const Check *c : driver.enabledChecks(o.driver.files.empty() ? std::string() : o.driver.files.front()))
+    for (const Check *c : driver.session().enabledChecks(o.driver.files.empty() ? std::string() : o.driver.files.front()))
       std::cout << "    " << c->id() << "\n        " << c->summary() << "\n";
     return 0;
   }
@@ -404,7 +404,7 @@ int main(int argc, char **argv) {
 
   if (o.initReport) {
     unsigned long threshold = 1000;
-    auto opts = driver.checkOptions();
+    auto opts = driver.session().checkOptions();
     if (auto it = opts.find("coldstart-heavy-static-init.LargeContainerThreshold"); it != opts.end())
       parseUnsigned(it->second, threshold);
     Program program = driver.program(result.facts); // the report points into it
@@ -457,7 +457,7 @@ int main(int argc, char **argv) {
   } else if (o.format == "sarif") {
     SarifEmitter sarif(driver.sources(), kVersion);
     std::vector<const Check *> rules;
-    for (const auto &c : driver.checks()) rules.push_back(c.get());
+    for (const auto &c : driver.session().checks()) rules.push_back(c.get());
     std::cout << sarif.document(result.findings, result.errors, rules, result.notes).dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
               << "\n";
   } else if (o.format == "github") {

@@ -12,6 +12,8 @@
 #include "coldstart/emit.h"
 #include "coldstart/extract.h"
 #include "coldstart/link.h"
+#include "coldstart/pipeline.h"
+#include "coldstart/session.h"
 
 #include "coldstart_embedded_catalog.h"
 #include "registry.h"
@@ -24,40 +26,34 @@
 namespace coldstart::tidy {
 namespace {
 
-const Catalog &builtinCatalog() {
-  static const Catalog catalog = [] {
-    Catalog c;
-    for (const auto &f : embedded_catalog::files) {
-      CatalogTable t;
-      std::string error;
-      if (parseYaml(llvm::StringRef(f.data.data(), f.data.size()), std::string(f.name), t, error)) {
-        t.builtin = true;
-        c.add(t);
-      }
-    }
-    return c;
+/// The checks and the built-in catalog; clang-tidy's own configuration selects checks.
+const Session &session() {
+  static const Session session = [] {
+    SessionOptions opts;
+    opts.builtinCatalog = embeddedTexts(embedded_catalog::files);
+    Session s(opts);
+    std::string error;
+    if (!s.setup(checks::all(), {}, error)) llvm::report_fatal_error(llvm::Twine("coldstart: ") + error);
+    return s;
   }();
-  return catalog;
+  return session;
 }
 
 /// Findings of every coldstart check for the TU of `ctx`, computed once per TU.
+/// NOLINT is clang-tidy's.
 const std::vector<Finding> &findingsFor(clang::ASTContext &ctx) {
   static const clang::ASTContext *analysed = nullptr;
   static std::vector<Finding> findings;
   if (analysed == &ctx) return findings;
   analysed = &ctx;
-  findings.clear();
   TUFacts tu;
   ExtractOptions opts;
-  opts.catalog = &builtinCatalog();
+  opts.catalog = &session().catalog();
   Extractor x(ctx, opts, tu);
   x.run();
-  Program program;
-  program.add(tu);
-  program.link({});
-  CheckContext cc(program, builtinCatalog(), findings);
-  for (const auto &check : checks::all()) check->run(cc);
-  mergeSuperseded(findings);
+  std::vector<TUFacts> facts{tu};
+  findings = runChecks(linkProgram(facts, session()), session(), [&](const std::string &f) { return f == tu.mainFile; })
+                 .findings;
   return findings;
 }
 

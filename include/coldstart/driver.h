@@ -17,6 +17,8 @@
 #include "coldstart/isolate.h"
 #include "coldstart/link.h"
 #include "coldstart/nolint.h"
+#include "coldstart/pipeline.h"
+#include "coldstart/session.h"
 #include "coldstart/source.h"
 
 #include <clang/Basic/Diagnostic.h>
@@ -46,23 +48,15 @@ inline std::string firstLineOf(const std::string &s) {
   return l.empty() ? "malformed" : l;
 }
 
-struct EmbeddedText {
-  std::string_view name;
-  std::string_view data;
-};
-
 struct DriverOptions {
   std::vector<std::string> files;
   std::optional<std::string> buildPath; ///< -p
   bool haveCompilerArgs = false;        ///< `--` was given
   std::vector<std::string> compilerArgs;
-  std::optional<std::string> checks; ///< --checks
-  std::optional<std::string> warningsAsErrors; ///< --warnings-as-errors
-  std::optional<std::string> configPath;
+  SessionOptions session; ///< --checks, --warnings-as-errors, --config, the built-in catalog
   std::string resourceDir;
   bool skipSystemBodies = true; ///< --no-skip-bodies turns it off (to compare)
   bool parseOnly = false;       ///< --parse-only: parse and extract nothing (benchmarks)
-  std::vector<EmbeddedText> builtinCatalog;
   /// Declaration-only headers served at the lowest include priority when the real
   /// ones are missing (AWS SDK, aws-lambda-cpp, libcurl, cpp-httplib...).
   std::vector<EmbeddedText> fallbackHeaders;
@@ -99,100 +93,15 @@ struct RunResult {
 
 class Driver {
 public:
-  explicit Driver(DriverOptions opts) : opts_(std::move(opts)) {}
+  explicit Driver(DriverOptions opts) : opts_(std::move(opts)), session_(opts_.session) {}
 
   /// Loads the catalog and configs and selects checks. On failure `error` is one line.
   bool setup(std::vector<std::unique_ptr<Check>> checks, std::string &error) {
-    checks_ = std::move(checks);
-    for (const EmbeddedText &t : opts_.builtinCatalog) {
-      CatalogTable table;
-      if (!parseYaml(llvm::StringRef(t.data.data(), t.data.size()), "catalog/" + std::string(t.name), table, error))
-        return false;
-      table.builtin = true;
-      catalog_.add(table);
-    }
-    // Configs: --config for every file, or the nearest one above each file.
-    if (opts_.configPath) {
-      Config c;
-      if (!loadConfigFile(*opts_.configPath, c, error)) return false;
-      configs_.push_back(c);
-    } else {
-      std::set<std::string> seen;
-      for (const std::string &f : opts_.files)
-        if (auto p = findConfigFor(f); p && seen.insert(*p).second) {
-          Config c;
-          if (!loadConfigFile(*p, c, error)) return false;
-          configs_.push_back(c);
-        }
-    }
-    {
-      KeyBuilder k;
-      for (const EmbeddedText &t : opts_.builtinCatalog) k.add(t.name).add(llvm::StringRef(t.data.data(), t.data.size()));
-      for (const Config &c : configs_) k.add(c.origin).add(c.text);
-      configDigest_ = k.hex();
-    }
-    for (const Config &c : configs_) {
-      catalog_.add(c.catalog);
-      handlerNames_.insert(handlerNames_.end(), c.handlerNames.begin(), c.handlerNames.end());
-      if (c.headerFilterRegex) {
-        // llvm::Regex (POSIX extended, searched anywhere in the path), as clang-tidy's
-        // HeaderFilterRegex: a pattern copied from .clang-tidy means the same here.
-        std::string why;
-        if (!llvm::Regex(*c.headerFilterRegex).isValid(why)) {
-          error = c.origin + ": HeaderFilterRegex is not a valid regular expression: '" + *c.headerFilterRegex + "' (" +
-                  why + ")";
-          return false;
-        }
-      }
-    }
-    // Validate check globs: from every config, then the command line.
-    std::vector<std::pair<std::string, std::string>> globSources;
-    for (const Config &c : configs_)
-      if (c.checks) globSources.push_back({c.origin + ": Checks", *c.checks});
-    if (opts_.checks) globSources.push_back({"--checks", *opts_.checks});
-    for (const auto &[origin, text] : globSources)
-      if (!validateGlobs(text, origin, error)) return false;
-    for (const Config &c : configs_)
-      for (const auto &[key, value] : c.checkOptions) {
-        auto dot = key.rfind('.');
-        if (dot == std::string::npos || !findCheck(key.substr(0, dot))) {
-          error = c.origin + ": CheckOptions key '" + key + "' must be '<check>.<Option>' with a known check";
-          return false;
-        }
-      }
-    for (const Config &c : configs_)
-      for (const auto &[check, sev] : c.severity)
-        if (!findCheck(check)) {
-          error = c.origin + ": Severity names unknown check '" + check + "'";
-          return false;
-        }
-    if (enabledChecks(opts_.files.empty() ? std::string() : opts_.files.front()).empty()) {
-      error = "no checks enabled (check --checks and the Checks of .coldstart-lint.yaml)";
-      return false;
-    }
-    return true;
+    return session_.setup(std::move(checks), opts_.files, error);
   }
 
-  const Catalog &catalog() const { return catalog_; }
-  const std::vector<std::unique_ptr<Check>> &checks() const { return checks_; }
-
-  const Check *findCheck(std::string_view id) const {
-    for (const auto &c : checks_)
-      if (c->id() == id) return c.get();
-    return nullptr;
-  }
-
-  /// Checks enabled for findings in `file`: default all, then the file's config, then --checks.
-  std::vector<const Check *> enabledChecks(const std::string &file) const {
-    std::string globs = "coldstart-*";
-    if (const Config *c = configFor(file); c && c->checks) globs += "," + *c->checks;
-    if (opts_.checks) globs += "," + *opts_.checks;
-    GlobList list(globs);
-    std::vector<const Check *> out;
-    for (const auto &c : checks_)
-      if (list.contains(c->id())) out.push_back(c.get());
-    return out;
-  }
+  const Session &session() const { return session_; }
+  const Catalog &catalog() const { return session_.catalog(); }
 
   /// Analyses every file and returns findings (sorted) and errors.
   RunResult run() {
@@ -286,7 +195,7 @@ public:
     nolint_.erase(abs);
     RunResult result;
     std::string error;
-    if (!ensureConfigFor(abs, error)) {
+    if (!session_.ensureConfigFor(abs, error)) {
       result.errors.add(abs, error);
       return result;
     }
@@ -308,107 +217,23 @@ public:
     nolint_.erase(abs);
   }
 
-  /// Loads the config that applies to `file` if it is not loaded yet (a server sees
-  /// files one at a time).
-  bool ensureConfigFor(const std::string &file, std::string &error) {
-    if (opts_.configPath) return true;
-    auto p = findConfigFor(file);
-    if (!p) return true;
-    for (const Config &c : configs_)
-      if (c.origin == *p) return true;
-    Config c;
-    if (!loadConfigFile(*p, c, error)) return false;
-    if (c.checks && !validateGlobs(*c.checks, c.origin + ": Checks", error)) return false;
-    catalog_.add(c.catalog);
-    handlerNames_.insert(handlerNames_.end(), c.handlerNames.begin(), c.handlerNames.end());
-    configs_.push_back(c);
-    return true;
-  }
-
   /// The linked program of some facts (for reports that are not findings).
-  Program program(const std::vector<TUFacts> &facts) const {
-    Program p;
-    for (const TUFacts &tu : facts) p.add(tu);
-    p.link(handlerNames_);
-    return p;
-  }
+  Program program(const std::vector<TUFacts> &facts) const { return linkProgram(facts, session_); }
 
   /// Links facts (from this run, a cache or shards) and runs checks and suppression.
   void link(std::vector<TUFacts> &facts, RunResult &result) {
     std::sort(facts.begin(), facts.end(), [](const TUFacts &a, const TUFacts &b) { return a.mainFile < b.mainFile; });
-    Program program;
-    for (const TUFacts &tu : facts) program.add(tu);
-    program.link(handlerNames_);
-    std::vector<Finding> raw;
-    CheckContext ctx(program, catalog_, raw, checkOptions());
-    for (const auto &check : checks_) check->run(ctx);
-    // Findings of disabled checks go first, so that they supersede nothing.
-    raw.erase(std::remove_if(raw.begin(), raw.end(),
-                             [&](const Finding &f) {
-                               for (const Check *c : enabledChecks(f.loc.file))
-                                 if (c->id() == f.check) return false;
-                               return true;
-                             }),
-              raw.end());
-    mergeSuperseded(raw);
-    std::map<const Config *, llvm::Regex> headerFilters;
-    for (Finding &f : raw) {
-      bool enabled = false;
-      for (const Check *c : enabledChecks(f.loc.file)) enabled = enabled || c->id() == f.check;
-      if (!enabled) continue;
-      if (opts_.warningsAsErrors && GlobList(*opts_.warningsAsErrors).contains(f.check)) f.severity = "error";
-      if (const Config *c = configFor(f.loc.file)) {
-        if (auto it = c->severity.find(f.check); it != c->severity.end()) f.severity = it->second;
-        if (c->warningsAsErrors && GlobList(*c->warningsAsErrors).contains(f.check)) f.severity = "error";
-        if (c->headerFilterRegex && !isMainFile(f.loc.file, facts) &&
-            !headerFilters.try_emplace(c, *c->headerFilterRegex).first->second.match(f.loc.file))
-          continue;
-      }
-      if (suppressed(f, result.errors)) {
-        ++result.suppressed;
-        continue;
-      }
-      result.findings.push_back(std::move(f));
-    }
-    std::sort(result.findings.begin(), result.findings.end(), findingLess);
+    Program program = linkProgram(facts, session_);
+    PipelineResult checked = runChecks(
+        program, session_, [&](const std::string &file) { return isMainFile(file, facts); },
+        [&](const Finding &f) { return suppressed(f, result.errors); });
+    result.findings = std::move(checked.findings);
+    result.suppressed += checked.suppressed;
   }
 
   SourceCache &sources() { return sources_; }
 
-  /// CheckOptions of every config (the nearest config's value wins for a file, but
-  /// options are per run: later configs do not override earlier ones).
-  std::map<std::string, std::string> checkOptions() const {
-    std::map<std::string, std::string> out;
-    for (const Config &c : configs_)
-      for (const auto &[k, v] : c.checkOptions) out.emplace(k, v);
-    return out;
-  }
-
 private:
-  bool validateGlobs(const std::string &text, const std::string &origin, std::string &error) const {
-    GlobList list(text);
-    for (const GlobList::Glob &g : list.globs()) {
-      bool matches = false;
-      for (const auto &c : checks_) matches = matches || globMatch(g.pattern, c->id());
-      // Wildcards may legitimately match nothing of ours (shared clang-tidy lists);
-      // a plain name that is not a check is a typo.
-      if (!matches && g.pattern.find('*') == std::string::npos) {
-        error = origin + ": unknown check '" + g.pattern + "' (see --list-checks)";
-        return false;
-      }
-    }
-    return true;
-  }
-
-  const Config *configFor(const std::string &file) const {
-    if (opts_.configPath) return configs_.empty() ? nullptr : &configs_.front();
-    auto p = findConfigFor(file);
-    if (!p) return nullptr;
-    for (const Config &c : configs_)
-      if (c.origin == *p) return &c;
-    return nullptr;
-  }
-
   static bool isMainFile(const std::string &file, const std::vector<TUFacts> &facts) {
     for (const TUFacts &t : facts)
       if (t.mainFile == file) return true;
@@ -560,7 +385,7 @@ public:
     llvm::IntrusiveRefCntPtr<clang::FileManager> files(new clang::FileManager(clang::FileSystemOptions(), fs));
     ErrorTriage diags;
     ExtractOptions eopts;
-    eopts.catalog = &catalog_;
+    eopts.catalog = &session_.catalog();
     eopts.skipSystemBodies = opts_.skipSystemBodies;
     eopts.parseOnly = opts_.parseOnly;
     eopts.disableFree = opts_.isolate; // a child exits right after: freeing the AST is wasted time
@@ -691,7 +516,7 @@ private:
 
   std::string cacheKey(const clang::tooling::CompileCommand &cmd, const std::string &mainHash) const {
     KeyBuilder k;
-    k.add("coldstart-facts-v1").add(opts_.identity).add(configDigest_).add(cmd.Directory).add(cmd.Filename);
+    k.add("coldstart-facts-v1").add(opts_.identity).add(session_.digest()).add(cmd.Directory).add(cmd.Filename);
     for (const std::string &a : cmd.CommandLine) k.add(a);
     k.add(mainHash).add(opts_.skipSystemBodies ? "skip" : "full").add(opts_.resourceDir);
     return k.hex();
@@ -735,14 +560,10 @@ private:
   }
 
   DriverOptions opts_;
-  Catalog catalog_;
-  std::vector<Config> configs_;
-  std::vector<std::string> handlerNames_;
-  std::vector<std::unique_ptr<Check>> checks_;
+  Session session_;
   SourceCache sources_;
   std::map<std::string, std::unique_ptr<NoLintIndex>> nolint_;
   std::string dbOrigin_;
-  std::string configDigest_; ///< hash of the catalog and every config: part of cache keys
   std::map<std::string, std::string> buffers_; ///< unsaved editor buffers, by absolute path
 };
 

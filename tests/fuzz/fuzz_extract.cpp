@@ -4,6 +4,8 @@
 #include "coldstart/check.h"
 #include "coldstart/extract.h"
 #include "coldstart/link.h"
+#include "coldstart/pipeline.h"
+#include "coldstart/session.h"
 
 #include "coldstart_embedded_catalog.h"
 #include "registry.h"
@@ -17,19 +19,16 @@
 
 namespace {
 
-const coldstart::Catalog &catalog() {
-  static const coldstart::Catalog c = [] {
-    coldstart::Catalog cat;
-    for (const auto &f : coldstart::embedded_catalog::files) {
-      coldstart::CatalogTable t;
-      std::string error;
-      if (!coldstart::parseYaml(llvm::StringRef(f.data.data(), f.data.size()), std::string(f.name), t, error)) std::abort();
-      t.builtin = true;
-      cat.add(t);
-    }
-    return cat;
+const coldstart::Session &session() {
+  static const coldstart::Session s = [] {
+    coldstart::SessionOptions opts;
+    opts.builtinCatalog = coldstart::embeddedTexts(coldstart::embedded_catalog::files);
+    coldstart::Session session(opts);
+    std::string error;
+    if (!session.setup(coldstart::checks::all(), {}, error)) std::abort();
+    return session;
   }();
-  return c;
+  return s;
 }
 
 class Silent : public clang::DiagnosticConsumer {};
@@ -40,7 +39,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   std::string code(reinterpret_cast<const char *>(data), size);
   coldstart::TUFacts tu;
   coldstart::ExtractOptions opts;
-  opts.catalog = &catalog();
+  opts.catalog = &session().catalog();
   std::vector<std::string> args = {"-std=c++20", "-w", "-ferror-limit=20", "-fsyntax-only", "-fno-caret-diagnostics",
                                    "-resource-dir=" COLDSTART_CLANG_RESOURCE_DIR, "-I" COLDSTART_FIXTURES "/include"};
   // The input is a virtual file; diagnostics go nowhere (errors are expected).
@@ -65,10 +64,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (back.functions.size() != tu.functions.size() || back.entries.size() != tu.entries.size()) std::abort();
   coldstart::Program program;
   program.add(back);
-  program.link({"handler"});
-  std::vector<coldstart::Finding> findings;
-  coldstart::CheckContext ctx(program, catalog(), findings);
-  for (const auto &check : coldstart::checks::all()) check->run(ctx);
+  program.link({"handler"}); // a handler by name too: the fuzzer reaches more code
+  std::vector<coldstart::Finding> findings =
+      coldstart::runChecks(program, session(), [](const std::string &) { return true; }).findings;
   for (const auto &f : findings)
     if (f.loc.line == 0 || f.message.empty()) std::abort(); // every finding is somewhere and says something
   return 0;

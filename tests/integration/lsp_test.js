@@ -34,7 +34,8 @@ const conn = rpc.createMessageConnection(new rpc.StreamMessageReader(child.stdou
 const published = [];
 let waiter = null;
 conn.onNotification('textDocument/publishDiagnostics', (p) => { published.push(p); if (waiter) waiter(); });
-conn.onNotification('window/logMessage', () => {});
+const logged = [];
+conn.onNotification('window/logMessage', (p) => logged.push(p.message));
 conn.listen();
 const nextDiagnostics = () => new Promise((resolve) => {
   const n = published.length;
@@ -75,12 +76,24 @@ const nextDiagnostics = () => new Promise((resolve) => {
   d = await p;
   if (d.diagnostics.length !== 0) fail('diagnostics not cleared on close');
 
+  // A config the server finds for a newly opened file is validated as the CLI's is.
+  const sub = path.join(dir, 'sub');
+  fs.mkdirSync(sub);
+  fs.writeFileSync(path.join(sub, '.coldstart-lint.yaml'), 'Severity: { coldstart-no-such-check: error }\n');
+  const subUri = 'file://' + path.join(sub, 'handler.cpp');
+  p = nextDiagnostics();
+  conn.sendNotification('textDocument/didOpen', { textDocument: { uri: subUri, languageId: 'cpp', version: 1, text: bad } });
+  d = await p;
+  if (d.diagnostics.length !== 0) fail('diagnostics under an invalid config: ' + JSON.stringify(d.diagnostics));
+  if (!logged.some((m) => m.includes(".coldstart-lint.yaml: Severity names unknown check 'coldstart-no-such-check'")))
+    fail('invalid config not reported: ' + JSON.stringify(logged));
+
   await conn.sendRequest('shutdown');
   const exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
   conn.sendNotification('exit');
   const code = await exited;
   if (code !== 0) fail('exit code ' + code);
   clearTimeout(timer);
-  console.log('ok: LSP diagnostics, UTF-16 positions, quick fix, change, close, shutdown');
+  console.log('ok: LSP diagnostics, UTF-16 positions, quick fix, change, close, config validation, shutdown');
   process.exit(0);
 })().catch((e) => fail(e.stack || String(e)));

@@ -8,6 +8,7 @@
 #include "coldstart/globs.h"
 #include "coldstart/link.h"
 #include "coldstart/nolint.h"
+#include "coldstart/session.h"
 
 #include "coldstart_embedded_catalog.h"
 #include "registry.h"
@@ -99,13 +100,9 @@ TEST_CASE("config catalog entries use the catalog schema") {
 
 TEST_CASE("the embedded catalog loads and covers every ecosystem of the design") {
   Catalog cat;
-  for (const auto &f : embedded_catalog::files) {
-    CatalogTable t;
-    std::string err;
-    INFO(f.name);
-    REQUIRE(parseYaml(llvm::StringRef(f.data.data(), f.data.size()), std::string(f.name), t, err));
-    cat.add(t);
-  }
+  std::string err;
+  REQUIRE(loadBuiltinCatalog(embeddedTexts(embedded_catalog::files), cat, err));
+  INFO(err);
   for (const char *cls : {"Aws::Client::AWSClient", "Aws::Client::ClientConfiguration", "Aws::Auth::AWSCredentialsProvider",
                           "httplib::Client", "httplib::SSLClient", "pqxx::connection", "mongocxx::client",
                           "google::cloud::storage::Client", "Azure::Storage::Blobs::BlobServiceClient"})
