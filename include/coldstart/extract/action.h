@@ -1,0 +1,84 @@
+// The front end around the Extractor: the AST consumer that skips bodies nobody
+// extracts and recovers from missing headers, and the FrontendAction that runs it.
+#pragma once
+
+#include "coldstart/extract.h"
+
+namespace coldstart {
+
+/// Runs the Extractor on the parsed TU.
+class ExtractConsumer : public clang::SemaConsumer {
+public:
+  ExtractConsumer(const ExtractOptions &opts, TUFacts &out) : opts_(opts), out_(out) {}
+  void InitializeSema(clang::Sema &S) override {
+    // Calls to names that no header declared (see recovery.h).
+    S.addExternalSource(new UnresolvedCallRecorder(S, unresolved_));
+    // Types that only a missing header declares (see recovery.h). Their members are
+    // declared when looked up, so it is the AST's external source too.
+    auto *placeholders = new PlaceholderTypes(S, out_.missing);
+    S.addExternalSource(placeholders);
+    if (!S.Context.getExternalSource())
+      S.Context.setExternalSource(llvm::IntrusiveRefCntPtr<clang::ExternalASTSource>(placeholders));
+  }
+  void HandleTranslationUnit(clang::ASTContext &ctx) override {
+    if (opts_.parseOnly) return;
+    Extractor x(ctx, opts_, out_, unresolved_);
+    x.run();
+  }
+
+  bool shouldSkipFunctionBody(clang::Decl *D) override {
+    const clang::SourceManager &sm = D->getASTContext().getSourceManager();
+    if (!sm.isInSystemHeader(sm.getExpansionLoc(D->getLocation()))) return false;
+    // The smart-pointer and allocator machinery that std::make_shared reaches: with its
+    // bodies, `make_shared<Deps>()` instantiates (and defines) the constructor of Deps
+    // it calls, as it does without skipping.
+    clang::FileID file = sm.getFileID(sm.getExpansionLoc(D->getLocation()));
+    auto known = constructionMachinery_.find(file);
+    if (known == constructionMachinery_.end()) {
+      llvm::StringRef path = sm.getFilename(sm.getExpansionLoc(D->getLocation()));
+      bool keep = false;
+      for (llvm::StringRef suffix : {"bits/shared_ptr.h", "bits/shared_ptr_base.h", "bits/alloc_traits.h",
+                                     "bits/new_allocator.h", "ext/new_allocator.h", "bits/allocator.h",
+                                     "bits/stl_construct.h", "__memory/shared_ptr.h", "__memory/allocator_traits.h",
+                                     "__memory/allocator.h", "__memory/construct_at.h"})
+        keep = keep || path.ends_with(suffix);
+      known = constructionMachinery_.try_emplace(file, keep).first;
+    }
+    if (known->second) return false;
+    const clang::FunctionDecl *FD = D->getAsFunction();
+    if (!FD || !FD->getIdentifier()) return true;
+    // Cheap test first: only names that some construct wrapper has.
+    llvm::StringRef name = FD->getName();
+    if (!name.starts_with("make_") && !name.starts_with("allocate_") && name != "New" && !name.starts_with("Make"))
+      return true;
+    const CatalogFunction *f = opts_.catalog->findFunction(qualifiedName(FD));
+    return !(f && f->kind == Kind::Construct);
+  }
+
+private:
+  const ExtractOptions &opts_;
+  TUFacts &out_;
+  std::vector<UnresolvedCall> unresolved_;
+  llvm::DenseMap<clang::FileID, bool> constructionMachinery_;
+};
+
+class ExtractAction : public clang::ASTFrontendAction {
+public:
+  ExtractAction(const ExtractOptions &opts, TUFacts &out) : opts_(opts), out_(out) {}
+  bool BeginInvocation(clang::CompilerInstance &CI) override {
+    CI.getFrontendOpts().SkipFunctionBodies = opts_.skipSystemBodies;
+    CI.getFrontendOpts().DisableFree = opts_.disableFree;
+    return true;
+  }
+  std::unique_ptr<clang::ASTConsumer> CreateASTConsumer(clang::CompilerInstance &CI, llvm::StringRef) override {
+    // A missing include is skipped, not fatal (see recovery.h).
+    CI.getPreprocessor().addPPCallbacks(std::make_unique<MissingHeaderRecorder>(CI.getPreprocessor(), out_.missing));
+    return std::make_unique<ExtractConsumer>(opts_, out_);
+  }
+
+private:
+  const ExtractOptions &opts_;
+  TUFacts &out_;
+};
+
+} // namespace coldstart
