@@ -7,6 +7,7 @@
 // Extraction matches entries against the AST; checks read the texts for messages.
 #pragma once
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <string>
@@ -124,7 +125,30 @@ struct CatalogTable {
   /// String fragments that mark a request for the next event in a custom runtime
   /// loop ("/runtime/invocation/next"): the loop around such a request is a handler.
   std::vector<std::string> runtimeLoopMarkers;
+  /// Named lists of library names that extraction consults (kNameLists says which
+  /// lists exist and what each means): `Names: { owning-pointers: [std::unique_ptr] }`.
+  std::map<std::string, std::vector<std::string>> names;
 };
+
+/// The lists a table's `Names:` may extend, and what an entry of each means. A list
+/// the analysis does not read is a typo: the table is rejected.
+inline const std::vector<std::pair<const char *, const char *>> &kNameLists() {
+  static const std::vector<std::pair<const char *, const char *>> lists = {
+      {"owning-pointers", "smart pointer class templates whose first template argument is the object they own and "
+                          "destroy (a static one destroys it after main)"},
+      {"value-holders", "class templates that hold their template arguments by value (std::optional, std::tuple)"},
+      {"moves-from-argument", "functions that move from, or swap, an object passed to them: a client handed to one "
+                              "is not left as it was built"},
+      {"header-list-builders", "functions that build a request's header list (curl_slist_append): a "
+                               "'Connection: close' passed to one is sent"},
+      {"request-setter-prefixes", "prefixes of the methods that set a field of a request object (SetKey, "
+                                  "WithFunctionName): calling one does no work of its own"},
+      {"construction-machinery-headers", "header path suffixes of the standard library's allocation machinery, whose "
+                                         "function bodies are parsed even when bodies are skipped (make_shared "
+                                         "instantiates the constructor it calls through them)"},
+  };
+  return lists;
+}
 
 class Catalog {
 public:
@@ -156,6 +180,24 @@ public:
       settings_.push_back(st);
     }
     for (const auto &m : table.runtimeLoopMarkers) runtimeLoopMarkers_.push_back(m);
+    for (const auto &[list, entries] : table.names)
+      for (const std::string &e : entries) {
+        std::vector<std::string> &to = names_[list];
+        if (std::find(to.begin(), to.end(), e) == to.end()) to.push_back(e);
+      }
+  }
+
+  /// The entries of the named list `list` (see kNameLists), from every table.
+  const std::vector<std::string> &names(const std::string &list) const {
+    static const std::vector<std::string> none;
+    auto it = names_.find(list);
+    return it == names_.end() ? none : it->second;
+  }
+  /// Whether `name` is an entry of the named list `list`.
+  bool listed(const std::string &list, llvm::StringRef name) const {
+    for (const std::string &e : names(list))
+      if (name == e) return true;
+    return false;
   }
 
   const std::vector<HandlerSignature> &handlerSignatures() const { return handlerSignatures_; }
@@ -192,6 +234,7 @@ private:
   std::vector<HandlerSignature> handlerSignatures_;
   std::vector<std::string> runtimeLoopMarkers_;
   std::vector<CatalogSetting> settings_;
+  std::map<std::string, std::vector<std::string>> names_;
 };
 
 /// Parses YAML text with LLVM's YAML IO. On error returns false and sets `error` to
@@ -225,6 +268,7 @@ LLVM_YAML_IS_SEQUENCE_VECTOR(coldstart::CatalogClass)
 LLVM_YAML_IS_SEQUENCE_VECTOR(coldstart::CatalogFunction)
 LLVM_YAML_IS_SEQUENCE_VECTOR(coldstart::HandlerSignature)
 LLVM_YAML_IS_SEQUENCE_VECTOR(coldstart::CatalogSetting)
+LLVM_YAML_IS_STRING_MAP(std::vector<std::string>)
 
 namespace llvm::yaml {
 
@@ -321,6 +365,19 @@ template <> struct MappingTraits<coldstart::CatalogTable> {
     io.mapOptional("HandlerSignatures", t.handlerSignatures);
     io.mapOptional("Settings", t.settings);
     io.mapOptional("RuntimeLoopMarkers", t.runtimeLoopMarkers);
+    io.mapOptional("Names", t.names);
+  }
+  static std::string validate(IO &, coldstart::CatalogTable &t) {
+    for (const auto &[list, entries] : t.names) {
+      bool known = false;
+      for (const auto &[name, meaning] : coldstart::kNameLists()) known = known || list == name;
+      if (!known) {
+        std::string all;
+        for (const auto &[name, meaning] : coldstart::kNameLists()) all += (all.empty() ? "" : ", ") + std::string(name);
+        return "Names has no list '" + list + "' (the lists are: " + all + ")";
+      }
+    }
+    return {};
   }
 };
 

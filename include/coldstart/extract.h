@@ -237,7 +237,7 @@ private:
   bool helperSetsEvent(const clang::FunctionDecl *callee, unsigned index);
   void noteWaitedFuture(const clang::CXXMemberCallExpr *MC);
   bool waitedImmediately(const clang::CallExpr *CE);
-  static bool doesWork(const clang::CallExpr *call, const clang::FunctionDecl *callee);
+  bool doesWork(const clang::CallExpr *call, const clang::FunctionDecl *callee);
 
   const clang::FunctionDecl *enclosingFunctionOfFrame() { return currentFunction_; }
 

@@ -98,6 +98,28 @@ TEST_CASE("config catalog entries use the catalog schema") {
   CHECK(err.find("c.yaml:4:") == 0);
 }
 
+TEST_CASE("every named list the analysis reads has built-in entries; an unknown list is rejected") {
+  Catalog cat;
+  std::string err;
+  REQUIRE(loadBuiltinCatalog(embeddedTexts(embedded_catalog::files), cat, err));
+  for (const auto &[list, meaning] : kNameLists()) {
+    INFO(list);
+    CHECK_FALSE(cat.names(list).empty());
+  }
+  CHECK(cat.listed("owning-pointers", "std::unique_ptr"));
+  CHECK_FALSE(cat.listed("owning-pointers", "std::optional"));
+  // A config extends a list; entries add up and are not repeated.
+  CatalogTable user;
+  REQUIRE(parseYaml("Names:\n  owning-pointers: [boost::shared_ptr, std::unique_ptr]\n", "c.yaml", user, err));
+  size_t before = cat.names("owning-pointers").size();
+  cat.add(user);
+  CHECK(cat.listed("owning-pointers", "boost::shared_ptr"));
+  CHECK(cat.names("owning-pointers").size() == before + 1);
+  CatalogTable typo;
+  CHECK_FALSE(parseYaml("Names:\n  owning-pointer: [boost::shared_ptr]\n", "c.yaml", typo, err));
+  CHECK(err.find("Names has no list 'owning-pointer'") != std::string::npos);
+}
+
 TEST_CASE("the embedded catalog loads and covers every ecosystem of the design") {
   Catalog cat;
   std::string err;

@@ -37,10 +37,7 @@ public:
     if (known == constructionMachinery_.end()) {
       llvm::StringRef path = sm.getFilename(sm.getExpansionLoc(D->getLocation()));
       bool keep = false;
-      for (llvm::StringRef suffix : {"bits/shared_ptr.h", "bits/shared_ptr_base.h", "bits/alloc_traits.h",
-                                     "bits/new_allocator.h", "ext/new_allocator.h", "bits/allocator.h",
-                                     "bits/stl_construct.h", "__memory/shared_ptr.h", "__memory/allocator_traits.h",
-                                     "__memory/allocator.h", "__memory/construct_at.h"})
+      for (const std::string &suffix : opts_.catalog->names("construction-machinery-headers"))
         keep = keep || path.ends_with(suffix);
       known = constructionMachinery_.try_emplace(file, keep).first;
     }

@@ -294,8 +294,9 @@ inline bool Extractor::waitedImmediately(const clang::CallExpr *CE) {
 inline bool Extractor::doesWork(const clang::CallExpr *call, const clang::FunctionDecl *callee) {
   if (llvm::isa<clang::CXXOperatorCallExpr>(call) || !callee->getIdentifier()) return false;
   llvm::StringRef n = callee->getName();
-  if (llvm::isa<clang::CXXMethodDecl>(callee) && (n.starts_with("Set") || n.starts_with("With") || n.starts_with("Add")))
-    return false;
+  if (llvm::isa<clang::CXXMethodDecl>(callee))
+    for (const std::string &prefix : cat_.names("request-setter-prefixes"))
+      if (n.starts_with(prefix)) return false;
   const clang::DeclContext *DC = callee->getDeclContext()->getEnclosingNamespaceContext();
   auto *NS = llvm::dyn_cast<clang::NamespaceDecl>(DC);
   while (NS && llvm::isa<clang::NamespaceDecl>(NS->getParent())) NS = llvm::cast<clang::NamespaceDecl>(NS->getParent());

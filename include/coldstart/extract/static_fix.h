@@ -200,7 +200,7 @@ inline bool Extractor::usesAllowStatic(const clang::Stmt *body, const clang::Var
         } else if (auto *CE = dyn_cast<CallExpr>(P)) {
           if (const FunctionDecl *FD = CE->getDirectCallee()) {
             std::string qn = qualifiedName(FD);
-            if (qn == "std::move" || qn == "std::forward" || qn == "std::exchange" || qn == "std::swap") ok = false;
+            if (cat_.listed("moves-from-argument", qn)) ok = false;
             if (const CatalogFunction *f = cat_.findFunction(qn); f && f->kind == Kind::Release) ok = false;
           }
         }

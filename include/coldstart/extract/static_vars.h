@@ -22,7 +22,7 @@ inline void Extractor::describeStaticVar(const clang::VarDecl *VD, std::map<std:
   if (sdk.empty() && dynamic)
     if (auto *spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(VD->getType()->getAsCXXRecordDecl())) {
       std::string n = qualifiedName(spec);
-      if ((n == "std::unique_ptr" || n == "std::shared_ptr") && spec->getTemplateArgs().size() > 0 &&
+      if (cat_.listed("owning-pointers", n) && spec->getTemplateArgs().size() > 0 &&
           spec->getTemplateArgs()[0].getKind() == TemplateArgument::Type)
         sdk = sdkObjectIn(spec->getTemplateArgs()[0].getAsType(), 0);
       if (!sdk.empty()) attrs["sdk-pointer"] = "1"; // the initialiser may build a derived class
@@ -47,8 +47,7 @@ inline std::string Extractor::sdkObjectIn(clang::QualType T, int depth) {
   if (inSystem(RD->getLocation())) {
     // std::optional<S3Client>, std::array<...>, std::pair<...>: look at template arguments
     if (auto *spec = dyn_cast<ClassTemplateSpecializationDecl>(RD)) {
-      std::string n = qualifiedName(RD);
-      if (n == "std::optional" || n == "std::array" || n == "std::pair" || n == "std::tuple")
+      if (cat_.listed("value-holders", qualifiedName(RD)))
         for (const TemplateArgument &a : spec->getTemplateArgs().asArray())
           if (a.getKind() == TemplateArgument::Type) {
             std::string c = sdkObjectIn(a.getAsType(), depth + 1);
