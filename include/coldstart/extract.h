@@ -176,6 +176,12 @@ private:
   bool isMemberInitCore(const clang::Expr *E) const { return memberInitCore_ && coreOf(E) == memberInitCore_; }
   bool recordConstruct(clang::CXXConstructExpr *E);
   template <typename F> bool traverseCall(clang::CallExpr *CE, F &&base);
+  void recordCall(clang::CallExpr *CE, const clang::FunctionDecl *FD);
+  const CatalogFunction *callEntry(const clang::CallExpr *CE, const clang::FunctionDecl *FD);
+  template <typename F>
+  bool traverseCatalogCall(clang::CallExpr *CE, const clang::FunctionDecl *FD, const CatalogFunction &catalogEntry,
+                           F &&base);
+  void recordCallEdge(clang::CallExpr *CE, const clang::FunctionDecl *FD);
   void addWrappedConstructorEdges(const clang::FunctionDecl *wrapper, const clang::CXXRecordDecl *RD,
                                   const clang::CallExpr *CE);
 

@@ -125,11 +125,23 @@ inline bool Extractor::recordConstruct(clang::CXXConstructExpr *E) {
   return false;
 }
 
+/// A call: the recorders see it, then a catalog entry decides what it is (a site, a
+/// once-only region, a registration...), else it is an edge to the project's function
+/// or an indirect call resolved at the end.
 template <typename F>
 inline bool Extractor::traverseCall(clang::CallExpr *CE, F &&base) {
-  using namespace clang;
   if (!frame()) return base();
-  const FunctionDecl *FD = CE->getDirectCallee();
+  const clang::FunctionDecl *FD = CE->getDirectCallee();
+  recordCall(CE, FD);
+  if (const CatalogFunction *entry = callEntry(CE, FD)) return traverseCatalogCall(CE, FD, *entry, base);
+  recordCallEdge(CE, FD);
+  return base();
+}
+
+/// What the recorders note about every call inside a node: stored arguments, flows
+/// into members, assignments' targets, client uses, waited futures, settings.
+inline void Extractor::recordCall(clang::CallExpr *CE, const clang::FunctionDecl *FD) {
+  using namespace clang;
   if (auto *callee = dyn_cast<DeclRefExpr>(CE->getCallee()->IgnoreParenImpCasts())) calleeRefs_.insert(callee);
   noteStoredArgs(FD, llvm::ArrayRef<const clang::Expr *>(CE->getArgs(), CE->getNumArgs()));
   noteMemberFlow(CE);
@@ -155,6 +167,10 @@ inline bool Extractor::traverseCall(clang::CallExpr *CE, F &&base) {
   if (FD) noteCallSettings(CE, FD);
   if (FD) noteNextEventHandle(CE, FD);
 
+}
+
+/// The catalog entry a call matches, if any.
+inline const CatalogFunction *Extractor::callEntry(const clang::CallExpr *CE, const clang::FunctionDecl *FD) {
   const CatalogFunction *entry = FD ? cat_.findFunction(qualifiedName(FD)) : nullptr;
   // A built-in C API name (connect, open, read, sleep...) means that API only when it
   // is not the project's own function of the same name.
@@ -162,81 +178,94 @@ inline bool Extractor::traverseCall(clang::CallExpr *CE, F &&base) {
       !inSystem(FD->getDefinition()->getLocation()))
     entry = nullptr;
   if (entry && !entry->option.empty() && !namesOption(CE, entry->optionArg, entry->option)) entry = nullptr;
-  if (entry) {
-    switch (entry->kind) {
-    case Kind::Once: {
-      // Everything handed to std::call_once runs at most once — per flag: a flag
-      // that is itself a per-invocation local makes it run every time.
-      bool longLived = CE->getNumArgs() > 0 && storageOf(stripForFlow(CE->getArg(0)));
-      if (!longLived) return base();
-      ++frame()->once;
-      bool r = base();
-      --frame()->once;
-      return r;
-    }
-    case Kind::NextEvent:
-      frame()->fn().mentionsNextUrl = true; // runtime::get_next(): like the URL literal
-      return base();
-    case Kind::Pool:
-      if (entry->arg >= 0 && unsigned(entry->arg) < CE->getNumArgs())
-        if (std::string key = objectKey(CE->getArg(unsigned(entry->arg))); !key.empty()) {
-          std::string pool = entry->poolArg >= 0 && unsigned(entry->poolArg) < CE->getNumArgs()
-                                 ? objectKey(CE->getArg(unsigned(entry->poolArg)))
-                                 : std::string();
-          pools_.push_back({key, entry->poolArg >= 0, pool, entry->name});
-        }
-      return base();
-    case Kind::RegisterHandler: {
-      unsigned arg = entry->arg < 0 ? 0 : unsigned(entry->arg);
-      if (arg < CE->getNumArgs())
-        registrations_.push_back({CE->getArg(arg), CE->getBeginLoc(), qualifiedName(FD)});
-      return base();
-    }
-    case Kind::Construct: {
-      const CXXRecordDecl *RD = templateArgRecord(FD, entry->arg < 0 ? 0 : unsigned(entry->arg));
-      if (!RD) return base();
-      if (const CatalogClass *cls = matchClass(RD)) {
-        bool site = nesting_ == 0;
-        if (site) {
-          Form form{entry->name, CE->getBeginLoc(), nullptr, nullptr};
-          if (auto it = forms_.find(CE); it != forms_.end()) form = it->second, form.form = entry->name;
-          Site &s = addSite(cls->kind, cls->name, typeName(templateArgType(FD, entry->arg < 0 ? 0 : unsigned(entry->arg)), RD), form.form, form.loc);
-          if (auto it = storeTargets_.find(CE); it != storeTargets_.end()) s.data["object"] = it->second;
-          if (form.var) offerStaticFix(s, form.var, form.declStmt, *cls);
-        }
-        return withNesting(true, base);
-      }
-      // The wrapper constructs a user class inside a library template: follow it
-      // to the constructor(s) it can call, and to the destructor.
-      addWrappedConstructorEdges(FD, RD, CE);
-      addDestructorEdge(RD, CE->getBeginLoc());
-      return base();
-    }
-    default: {
-      bool isClientKind = entry->kind == Kind::Client || entry->kind == Kind::SdkInit;
-      bool report = !(isClientKind && nesting_ > 0);
-      if (report && hasTag(*entry, "lambda-invoke")) report = !invokesAsynchronously(CE, *entry);
-      else if (report && hasTag(*entry, "future")) report = waitedImmediately(CE);
-      if (report) {
-        Site &s = addSite(entry->kind, entry->name, qualifiedName(FD), "call", CE->getBeginLoc());
-        if (entry->arg >= 0 && unsigned(entry->arg) < CE->getNumArgs()) {
-          const Expr *arg = CE->getArg(unsigned(entry->arg));
-          s.data["arg"] = sourceText(arg->getSourceRange());
-          noteArgParam(s, arg);
-          if (entry->kind == Kind::Sleep)
-            if (auto ms = durationMs(arg, entry->unit)) s.data["ms"] = formatMs(*ms);
-        }
-        if (auto it = storeTargets_.find(CE); it != storeTargets_.end()) s.data["object"] = it->second;
-        if (entry->kind == Kind::Release && CE->getNumArgs() > 0) s.data["object"] = objectKey(CE->getArg(0));
-      }
-      return withNesting(isClientKind, base);
-    }
-    }
-  }
+  return entry;
+}
 
+/// A call of a catalog function: what its kind makes of it.
+template <typename F>
+inline bool Extractor::traverseCatalogCall(clang::CallExpr *CE, const clang::FunctionDecl *FD,
+                                           const CatalogFunction &catalogEntry, F &&base) {
+  using namespace clang;
+  const CatalogFunction *entry = &catalogEntry;
+  switch (entry->kind) {
+  case Kind::Once: {
+    // Everything handed to std::call_once runs at most once — per flag: a flag
+    // that is itself a per-invocation local makes it run every time.
+    bool longLived = CE->getNumArgs() > 0 && storageOf(stripForFlow(CE->getArg(0)));
+    if (!longLived) return base();
+    ++frame()->once;
+    bool r = base();
+    --frame()->once;
+    return r;
+  }
+  case Kind::NextEvent:
+    frame()->fn().mentionsNextUrl = true; // runtime::get_next(): like the URL literal
+    return base();
+  case Kind::Pool:
+    if (entry->arg >= 0 && unsigned(entry->arg) < CE->getNumArgs())
+      if (std::string key = objectKey(CE->getArg(unsigned(entry->arg))); !key.empty()) {
+        std::string pool = entry->poolArg >= 0 && unsigned(entry->poolArg) < CE->getNumArgs()
+                               ? objectKey(CE->getArg(unsigned(entry->poolArg)))
+                               : std::string();
+        pools_.push_back({key, entry->poolArg >= 0, pool, entry->name});
+      }
+    return base();
+  case Kind::RegisterHandler: {
+    unsigned arg = entry->arg < 0 ? 0 : unsigned(entry->arg);
+    if (arg < CE->getNumArgs())
+      registrations_.push_back({CE->getArg(arg), CE->getBeginLoc(), qualifiedName(FD)});
+    return base();
+  }
+  case Kind::Construct: {
+    const CXXRecordDecl *RD = templateArgRecord(FD, entry->arg < 0 ? 0 : unsigned(entry->arg));
+    if (!RD) return base();
+    if (const CatalogClass *cls = matchClass(RD)) {
+      bool site = nesting_ == 0;
+      if (site) {
+        Form form{entry->name, CE->getBeginLoc(), nullptr, nullptr};
+        if (auto it = forms_.find(CE); it != forms_.end()) form = it->second, form.form = entry->name;
+        Site &s = addSite(cls->kind, cls->name, typeName(templateArgType(FD, entry->arg < 0 ? 0 : unsigned(entry->arg)), RD), form.form, form.loc);
+        if (auto it = storeTargets_.find(CE); it != storeTargets_.end()) s.data["object"] = it->second;
+        if (form.var) offerStaticFix(s, form.var, form.declStmt, *cls);
+      }
+      return withNesting(true, base);
+    }
+    // The wrapper constructs a user class inside a library template: follow it
+    // to the constructor(s) it can call, and to the destructor.
+    addWrappedConstructorEdges(FD, RD, CE);
+    addDestructorEdge(RD, CE->getBeginLoc());
+    return base();
+  }
+  default: {
+    bool isClientKind = entry->kind == Kind::Client || entry->kind == Kind::SdkInit;
+    bool report = !(isClientKind && nesting_ > 0);
+    if (report && hasTag(*entry, "lambda-invoke")) report = !invokesAsynchronously(CE, *entry);
+    else if (report && hasTag(*entry, "future")) report = waitedImmediately(CE);
+    if (report) {
+      Site &s = addSite(entry->kind, entry->name, qualifiedName(FD), "call", CE->getBeginLoc());
+      if (entry->arg >= 0 && unsigned(entry->arg) < CE->getNumArgs()) {
+        const Expr *arg = CE->getArg(unsigned(entry->arg));
+        s.data["arg"] = sourceText(arg->getSourceRange());
+        noteArgParam(s, arg);
+        if (entry->kind == Kind::Sleep)
+          if (auto ms = durationMs(arg, entry->unit)) s.data["ms"] = formatMs(*ms);
+      }
+      if (auto it = storeTargets_.find(CE); it != storeTargets_.end()) s.data["object"] = it->second;
+      if (entry->kind == Kind::Release && CE->getNumArgs() > 0) s.data["object"] = objectKey(CE->getArg(0));
+    }
+    return withNesting(isClientKind, base);
+  }
+  }
+  return base();
+}
+
+/// A call that no catalog entry matches: an edge to the project's function, or an
+/// indirect call (through a pointer, a std::function or a functor) resolved later.
+inline void Extractor::recordCallEdge(clang::CallExpr *CE, const clang::FunctionDecl *FD) {
+  using namespace clang;
   // A lambda converted to a function pointer runs where the pointer is called.
   if (auto *conv = dyn_cast_or_null<CXXConversionDecl>(FD); conv && conv->getParent()->isLambda()) {
-    return base();
+    return;
   } else if (FD && !inSystem(FD->getLocation())) {
     addEdgeTo(FD, CE->getBeginLoc(), EdgeKind::Call);
     noteArgSlots(CE, FD);
@@ -249,7 +278,6 @@ inline bool Extractor::traverseCall(clang::CallExpr *CE, F &&base) {
       target = OC->getArg(0);
     if (target) indirect_.push_back({target, frame()->index, CE->getBeginLoc(), frame()->once > 0});
   }
-  return base();
 }
 
 inline void Extractor::addWrappedConstructorEdges(const clang::FunctionDecl *wrapper, const clang::CXXRecordDecl *RD,
