@@ -23,7 +23,7 @@ LAYERS = [
     (4, "session.h", False), (4, "pipeline.h", False),
     (5, "emit.h", False), (5, "sarif.h", False), (5, "github.h", False), (5, "fixes.h", True),
     (6, "recovery.h", True), (6, "extract.h", True), (6, "extract/*.h", True),
-    (7, "isolate.h", True), (7, "driver.h", True),
+    (7, "isolate.h", True), (7, "driver.h", True), (7, "driver/*.h", True),
     (8, "lsp.h", True),
 ]
 # LLVM's Support and ADT are general utilities (YAML, hashing, strings) that any layer

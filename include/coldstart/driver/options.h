@@ -1,0 +1,77 @@
+// What the driver is asked to do (DriverOptions) and what a run gives back (RunResult).
+#pragma once
+
+#include "coldstart/check.h"
+#include "coldstart/emit.h"
+#include "coldstart/facts.h"
+#include "coldstart/isolate.h"
+#include "coldstart/session.h"
+
+#include <llvm/ADT/SmallString.h>
+#include <llvm/Support/FileSystem.h>
+#include <llvm/Support/Path.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace coldstart {
+
+/// `p` made absolute, with `.` and `..` removed lexically.
+inline std::string absoluteClean(const std::string &p) {
+  llvm::SmallString<256> s(p);
+  llvm::sys::fs::make_absolute(s);
+  llvm::sys::path::remove_dots(s, true);
+  return s.str().str();
+}
+
+inline std::string firstLineOf(const std::string &s) {
+  std::string l = s.substr(0, s.find('\n'));
+  while (!l.empty() && (l.back() == '\r' || l.back() == ' ')) l.pop_back();
+  return l.empty() ? "malformed" : l;
+}
+
+struct DriverOptions {
+  std::vector<std::string> files;
+  std::optional<std::string> buildPath; ///< -p
+  bool haveCompilerArgs = false;        ///< `--` was given
+  std::vector<std::string> compilerArgs;
+  SessionOptions session; ///< --checks, --warnings-as-errors, --config, the built-in catalog
+  std::string resourceDir;
+  bool skipSystemBodies = true; ///< --no-skip-bodies turns it off (to compare)
+  bool parseOnly = false;       ///< --parse-only: parse and extract nothing (benchmarks)
+  /// Declaration-only headers served at the lowest include priority when the real
+  /// ones are missing (AWS SDK, aws-lambda-cpp, libcurl, cpp-httplib...).
+  std::vector<EmbeddedText> fallbackHeaders;
+  bool useFallbackHeaders = true;
+  IsolationLimits isolation;    ///< -j, per-TU timeout and memory limit
+  bool isolate = true;          ///< parse each TU in a child process
+  bool useCache = true;
+  std::string cacheDir;         ///< empty: <build>/.coldstart-lint-cache or $XDG_CACHE_HOME/coldstart-lint
+  std::string identity;         ///< what built the facts (hash of the binary): part of every cache key
+  unsigned shardIndex = 0, shardCount = 0; ///< --shard K/N (1-based K); 0: all
+};
+
+/// Collects compiler errors of one TU; warnings are ignored (we run with -w).
+/// One line for an error of a TU: "<file>: <message>: <where>: <detail>".
+inline std::string formatFactsError(const FactsError &e) {
+  std::string out = displayPath(e.file) + ": " + e.message;
+  if (e.where.valid())
+    out += ": " + displayPath(e.where.file) + ":" + std::to_string(e.where.line) + ":" + std::to_string(e.where.col);
+  if (!e.detail.empty()) out += ": " + e.detail;
+  return out;
+}
+
+struct RunResult {
+  std::vector<TUFacts> facts; ///< per TU, sorted by main file
+  std::vector<Finding> findings;
+  RunErrors errors;
+  size_t suppressed = 0;
+  size_t analysed = 0;
+  size_t cacheHits = 0;
+  std::vector<std::string> notes; ///< one line each, for stderr
+  /// Files whose analysis may be incomplete (headers not found): also in JSON and SARIF.
+  std::vector<IncompleteAnalysis> incomplete;
+};
+
+} // namespace coldstart
