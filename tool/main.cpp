@@ -7,10 +7,13 @@
 // unreadable input, a TU that did not parse — findings it has are still printed).
 #include "coldstart/driver.h"
 #include "coldstart/emit.h"
+#include "coldstart/emit/github.h"
+#include "coldstart/emit/init_report.h"
+#include "coldstart/emit/json.h"
+#include "coldstart/emit/sarif.h"
+#include "coldstart/emit/text.h"
 #include "coldstart/fixes.h"
-#include "coldstart/github.h"
 #include "coldstart/lsp.h"
-#include "coldstart/sarif.h"
 #include "coldstart/version.h"
 
 #include "coldstart_embedded_catalog.h"  // generated from catalog/*.yaml

@@ -21,7 +21,7 @@ LAYERS = [
     (2, "catalog.h", False), (2, "link.h", False), (2, "nolint.h", False), (2, "config.h", False),
     (3, "check.h", False), (3, "static_init.h", False),
     (4, "session.h", False), (4, "pipeline.h", False),
-    (5, "emit.h", False), (5, "sarif.h", False), (5, "github.h", False), (5, "fixes.h", True),
+    (5, "emit.h", False), (5, "emit/*.h", False), (5, "fixes.h", True),
     (6, "recovery.h", True), (6, "extract.h", True), (6, "extract/*.h", True),
     (7, "isolate.h", True), (7, "driver.h", True), (7, "driver/*.h", True),
     (8, "lsp.h", True),

@@ -5,6 +5,8 @@
 #include "coldstart/catalog.h"
 #include "coldstart/config.h"
 #include "coldstart/emit.h"
+#include "coldstart/emit/json.h"
+#include "coldstart/emit/text.h"
 #include "coldstart/globs.h"
 #include "coldstart/link.h"
 #include "coldstart/nolint.h"
