@@ -143,6 +143,18 @@ inline const std::vector<std::pair<const char *, const char *>> &kNameLists() {
                                "'Connection: close' passed to one is sent"},
       {"request-setter-prefixes", "prefixes of the methods that set a field of a request object (SetKey, "
                                   "WithFunctionName): calling one does no work of its own"},
+      {"container-insert-methods", "methods (any class) that put their arguments into the object they are called "
+                                   "on (push_back, emplace, insert): a callable passed to one flows into the container"},
+      {"thread-classes", "class names (any namespace) whose constructor runs the callable it is given on a new "
+                         "thread (std::thread, std::jthread)"},
+      {"callable-running-methods", "methods (any class) that run the callable they are given (an optional's "
+                                   "transform, and_then)"},
+      {"callable-storing-functions", "function names (any namespace) that store or forward a callable instead of "
+                                     "running it (std::move, std::bind, atexit); every other library function given "
+                                     "a callable is taken to run it"},
+      {"invocation-type-setters", "request methods that set a Lambda invocation type (SetInvocationType)"},
+      {"asynchronous-invocation-types", "enumerators of those invocation types that do not wait for the invoked "
+                                        "function (Event, DryRun)"},
       {"construction-machinery-headers", "header path suffixes of the standard library's allocation machinery, whose "
                                          "function bodies are parsed even when bodies are skipped (make_shared "
                                          "instantiates the constructor it calls through them)"},

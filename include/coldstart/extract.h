@@ -350,7 +350,7 @@ private:
   void noteFunctionObjectArgs(const clang::FunctionDecl *callee, llvm::ArrayRef<const clang::Expr *> args);
   void noteStoredArgs(const clang::FunctionDecl *callee, llvm::ArrayRef<const clang::Expr *> args);
   std::unordered_set<const clang::Expr *> handedOn_;
-  static bool libraryRunsCallable(const clang::FunctionDecl *callee);
+  bool libraryRunsCallable(const clang::FunctionDecl *callee);
   static bool isCallableType(clang::QualType T);
   void addCallOperators(const clang::CXXRecordDecl *RD, std::vector<Target> &out, const std::string &via);
   void resolveParam(const clang::ParmVarDecl *P, std::vector<Target> &out, std::set<const void *> &seen, int depth,

@@ -17,8 +17,7 @@ inline void Extractor::noteMemberFlow(const clang::CallExpr *CE) {
     const CXXMethodDecl *M = MC->getMethodDecl();
     if (!M || !M->getIdentifier()) return;
     llvm::StringRef n = M->getName();
-    if (n == "emplace" || n == "emplace_back" || n == "push_back" || n == "insert" || n == "try_emplace" ||
-        n == "insert_or_assign" || n == "assign" || n == "emplace_front" || n == "push_front")
+    if (cat_.listed("container-insert-methods", n))
       if (const ValueDecl *D = flowTarget(MC->getImplicitObjectArgument()))
         for (const Expr *a : MC->arguments()) flows_[D].push_back(a);
   } else if (auto *OC = dyn_cast<CXXOperatorCallExpr>(CE); OC && OC->isAssignmentOp() && OC->getNumArgs() == 2) {
@@ -226,8 +225,8 @@ inline void Extractor::noteStoredArgs(const clang::FunctionDecl *callee, llvm::A
 /// runs where it is called, and the flow of the stored value finds that call.
 inline bool Extractor::libraryRunsCallable(const clang::FunctionDecl *callee) {
   const clang::IdentifierInfo *id = callee->getIdentifier();
-  auto isThread = [](const clang::CXXRecordDecl *RD) {
-    return RD && RD->getIdentifier() && (RD->getName() == "thread" || RD->getName() == "jthread");
+  auto isThread = [&](const clang::CXXRecordDecl *RD) {
+    return RD && RD->getIdentifier() && cat_.listed("thread-classes", RD->getName());
   };
   if (auto *M = llvm::dyn_cast<clang::CXXMethodDecl>(callee)) {
     if (llvm::isa<clang::CXXConstructorDecl>(M)) return isThread(M->getParent());
@@ -238,15 +237,10 @@ inline bool Extractor::libraryRunsCallable(const clang::FunctionDecl *callee) {
         spec && spec->getTemplateArgs().size() > 0 && spec->getTemplateArgs()[0].getKind() == clang::TemplateArgument::Type &&
         isThread(spec->getTemplateArgs()[0].getAsType()->getAsCXXRecordDecl()))
       return true;
-    return id && llvm::is_contained({"transform", "and_then", "or_else", "transform_error"}, id->getName());
+    return id && cat_.listed("callable-running-methods", id->getName());
   }
   if (!id) return false; // operators: `os << f`, `f == nullptr`
-  static const llvm::StringRef stores[] = {
-      "move", "forward", "move_if_noexcept", "bind", "bind_front", "bind_back", "ref", "cref", "mem_fn", "not_fn",
-      "make_pair", "make_tuple", "forward_as_tuple", "tie", "make_optional", "make_any", "make_shared",
-      "make_unique", "allocate_shared", "exchange", "swap", "addressof", "as_const", "construct_at", "launder",
-      "atexit", "at_quick_exit", "signal", "set_terminate", "set_new_handler", "pthread_atfork", "on_exit"};
-  return !llvm::is_contained(stores, id->getName());
+  return !cat_.listed("callable-storing-functions", id->getName());
 }
 
 inline bool Extractor::isCallableType(clang::QualType T) {

@@ -179,11 +179,10 @@ inline int Extractor::invocationTypeIn(const clang::Stmt *S) {
   int result = -1;
   if (auto *MC = dyn_cast<CXXMemberCallExpr>(S)) {
     const CXXMethodDecl *M = MC->getMethodDecl();
-    if (M && M->getIdentifier() && (M->getName() == "SetInvocationType" || M->getName() == "WithInvocationType") &&
-        MC->getNumArgs() == 1) {
+    if (M && M->getIdentifier() && cat_.listed("invocation-type-setters", M->getName()) && MC->getNumArgs() == 1) {
       auto *DRE = dyn_cast<DeclRefExpr>(MC->getArg(0)->IgnoreParenImpCasts());
       auto *EC = DRE ? dyn_cast<EnumConstantDecl>(DRE->getDecl()) : nullptr;
-      result = !EC ? 1 : (EC->getName() == "Event" || EC->getName() == "DryRun" ? 1 : 0);
+      result = !EC ? 1 : (cat_.listed("asynchronous-invocation-types", EC->getName()) ? 1 : 0);
     }
   }
   for (const Stmt *c : S->children()) {
