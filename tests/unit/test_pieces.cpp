@@ -138,6 +138,15 @@ TEST_CASE("every check has an id, a summary and a documentation page") {
   }
 }
 
+TEST_CASE("the registry has one check per folder, named by its id, in sorted order") {
+  std::vector<std::string_view> ids;
+  for (const auto &c : checks::all()) ids.push_back(c->id());
+  CHECK(std::is_sorted(ids.begin(), ids.end()));
+  CHECK(ids == checks::folders()); // checks/<check-id>/check.cpp defines the check <check-id>
+  for (std::string_view id : ids) CHECK(checks::page(id).find("# " + std::string(id)) == 0);
+  CHECK(checks::page("coldstart-no-such-check").empty());
+}
+
 // ---- the linker on hand-built facts ------------------------------------------------
 
 namespace {

@@ -19,7 +19,7 @@ public:
     return "expensive dynamic initialisation of namespace-scope and static objects (I/O, network, regex, clients, "
            "large containers), and AWS SDK objects with static storage";
   }
-  std::string_view doc() const override { return embeddedDoc("heavy_static_init.md"); }
+  std::string_view doc() const override { return page(id()); }
 
   void run(CheckContext &ctx) const override {
     unsigned threshold = kDefaultLargeContainerThreshold;
@@ -87,6 +87,6 @@ private:
 
 } // namespace
 
-std::unique_ptr<Check> makeHeavyStaticInit() { return std::make_unique<HeavyStaticInit>(); }
+std::unique_ptr<Check> make_coldstart_heavy_static_init() { return std::make_unique<HeavyStaticInit>(); }
 
 } // namespace coldstart::checks
