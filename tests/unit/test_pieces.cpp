@@ -147,6 +147,25 @@ TEST_CASE("the registry has one check per folder, named by its id, in sorted ord
   CHECK(checks::page("coldstart-no-such-check").empty());
 }
 
+TEST_CASE("a check's options have their defaults in one place, shown on its page") {
+  for (const auto &c : checks::all()) {
+    std::string id(c->id());
+    for (const CheckOption &o : c->options()) {
+      INFO(id + "." + o.name);
+      CHECK_FALSE(o.description.empty());
+      CHECK(c->doc().find(id + "." + o.name + ": " + o.defaultValue) != std::string_view::npos);
+      CHECK(checkOption(*c, o.name, {}) == o.defaultValue);
+      CHECK(checkOption(*c, o.name, {{id + "." + o.name, "7"}}) == "7");
+    }
+    if (c->options().empty()) CHECK(c->doc().find("declares no `CheckOptions`") != std::string_view::npos);
+  }
+  const auto all = checks::all();
+  auto heavy = std::find_if(all.begin(), all.end(), [](const auto &c) { return c->id() == "coldstart-heavy-static-init"; });
+  REQUIRE(heavy != all.end());
+  CHECK(checkOption(**heavy, "LargeContainerThreshold", {}) == "1000");
+  CHECK(checkOption(**heavy, "NoSuchOption", {}).empty());
+}
+
 // ---- the linker on hand-built facts ------------------------------------------------
 
 namespace {
