@@ -7,6 +7,10 @@
 
 namespace coldstart::checks {
 
+#define COLDSTART_CHECK(identifier, checkId) std::unique_ptr<Check> make_##identifier();
+#include "coldstart_check_list.h" // generated from checks/*/check.cpp
+#undef COLDSTART_CHECK
+
 std::vector<std::unique_ptr<Check>> all() {
   std::vector<std::unique_ptr<Check>> list;
 #define COLDSTART_CHECK(identifier, checkId) list.push_back(make_##identifier());

@@ -2,7 +2,8 @@
 // defines `std::unique_ptr<Check> make_<check_id>()` (the id with '-' turned into '_').
 // CMake globs checks/*/check.cpp and writes coldstart_check_list.h, one
 // COLDSTART_CHECK(<identifier>, "<check-id>") line per folder, so adding a folder adds
-// the check. See checks/README.md and checks/add_check.py.
+// the check. Only registry.cpp includes the list, so adding a check rebuilds no other
+// file. See checks/README.md and checks/add_check.py.
 #pragma once
 
 #include "coldstart/check.h"
@@ -12,10 +13,6 @@
 #include <vector>
 
 namespace coldstart::checks {
-
-#define COLDSTART_CHECK(identifier, checkId) std::unique_ptr<Check> make_##identifier();
-#include "coldstart_check_list.h" // generated from checks/*/check.cpp
-#undef COLDSTART_CHECK
 
 /// Every check, sorted by id.
 std::vector<std::unique_ptr<Check>> all();
