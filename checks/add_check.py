@@ -90,9 +90,9 @@ This check declares no `CheckOptions`.
 """
 
 FIXTURE = """\
-// {id}: a handler on which the check stays silent. Add fixtures with
-// `// EXPECT: {id} "<message fragment>"` on the lines it must report
-// (the format is described at the top of tests/fixture_runner.cpp).
+// {id}: a handler on which the check stays silent. Add fixtures with an expectation
+// comment on each line the check must report (format: the top of tests/fixture_runner.cpp;
+// examples: the other checks' fixtures).
 // ARGS: --checks=-*,{id}
 #include <aws/lambda-runtime/runtime.h>
 
