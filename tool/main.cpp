@@ -406,10 +406,11 @@ int main(int argc, char **argv) {
   }
 
   if (o.initReport) {
-    unsigned long threshold = 1000;
-    auto opts = driver.session().checkOptions();
-    if (auto it = opts.find("coldstart-heavy-static-init.LargeContainerThreshold"); it != opts.end())
-      parseUnsigned(it->second, threshold);
+    // The check's option, as the check reads it: configured, else the default it declares.
+    unsigned long threshold = 0;
+    if (const Check *c = driver.session().findCheck("coldstart-heavy-static-init"))
+      if (!parseUnsigned(checkOption(*c, "LargeContainerThreshold", driver.session().checkOptions()), threshold))
+        parseUnsigned(checkOption(*c, "LargeContainerThreshold", {}), threshold);
     Program program = driver.program(result.facts); // the report points into it
     auto inits = analyseStaticInits(program, driver.catalog(), unsigned(threshold));
     if (o.format == "json") std::cout << initReportToJson(inits, result.errors, kVersion).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";

@@ -63,6 +63,21 @@ inline bool findingLess(const Finding &a, const Finding &b) {
          std::tie(b.loc.file, b.loc.line, b.loc.col, b.check, b.message);
 }
 
+/// An option a check declares (Check::options), set in a config as
+/// `CheckOptions: { <check-id>.<name>: <value> }`. The default lives only here.
+struct CheckOption {
+  std::string name;         ///< e.g. "LargeContainerThreshold"
+  std::string defaultValue; ///< the value when no config sets it
+  std::string description;  ///< one line
+};
+
+class Check;
+
+/// The value of `check`'s option `name`: the configured "<check-id>.<name>" in
+/// `configured`, else the default the check declares (empty if it declares none).
+inline std::string checkOption(const Check &check, std::string_view name,
+                               const std::map<std::string, std::string> &configured);
+
 /// What a check sees.
 class CheckContext {
 public:
@@ -70,11 +85,8 @@ public:
                std::map<std::string, std::string> options = {})
       : program_(program), catalog_(catalog), out_(out), options_(std::move(options)) {}
 
-  /// A CheckOptions value ("<check>.<name>"), or `fallback`.
-  std::string option(std::string_view check, std::string_view name, std::string fallback) const {
-    auto it = options_.find(std::string(check) + "." + std::string(name));
-    return it == options_.end() ? fallback : it->second;
-  }
+  /// `check`'s option `name`: the CheckOptions value ("<check-id>.<name>"), else its declared default.
+  std::string option(const Check &check, std::string_view name) const { return checkOption(check, name, options_); }
 
   const Program &program() const { return program_; }
   const Catalog &catalog() const { return catalog_; }
@@ -147,7 +159,18 @@ public:
   virtual std::string_view summary() const = 0;
   /// The check's documentation page (markdown), printed by --explain.
   virtual std::string_view doc() const = 0;
+  /// The options the check reads (CheckContext::option), with their defaults.
+  virtual std::vector<CheckOption> options() const { return {}; }
   virtual void run(CheckContext &ctx) const = 0;
 };
+
+inline std::string checkOption(const Check &check, std::string_view name,
+                               const std::map<std::string, std::string> &configured) {
+  if (auto it = configured.find(std::string(check.id()) + "." + std::string(name)); it != configured.end())
+    return it->second;
+  for (const CheckOption &o : check.options())
+    if (o.name == name) return o.defaultValue;
+  return {};
+}
 
 } // namespace coldstart

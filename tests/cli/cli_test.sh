@@ -266,6 +266,19 @@ assert rows[0]["cost"] == "io" and rows[0]["line"] == 6 and rows[0]["path"][0]["
 assert d["errors"] == []
 PY
     ;;
+  init_report_threshold)
+    # --init-report reads heavy-static-init's LargeContainerThreshold as the check does:
+    # configured, else the default the check declares (1000).
+    { echo '#include <vector>'; printf 'const std::vector<int> g_ids = {'; seq -s, 1 20 | tr -d '\n'; echo '};'; echo 'int main() {}'; } >big.cpp
+    run --init-report big.cpp -- -std=c++20; expect_rc 0
+    grep -q "^  dynamic  *g_ids " out.txt || fail "20 elements are large below the default of 1000"
+    echo 'CheckOptions: { coldstart-heavy-static-init.LargeContainerThreshold: 16 }' >low.yaml
+    run --init-report --config=low.yaml big.cpp -- -std=c++20; expect_rc 0
+    grep -q "^  large-container  *g_ids " out.txt || fail "configured threshold of 16 not used"
+    echo 'CheckOptions: { coldstart-heavy-static-init.LargeContainerThreshold: lots }' >bad.yaml
+    run --init-report --config=bad.yaml big.cpp -- -std=c++20; expect_rc 0
+    grep -q "^  dynamic  *g_ids " out.txt || fail "an invalid threshold does not fall back to the default"
+    ;;
   cache)
     mkdir -p src c
     printf '#pragma once\n#include <aws/s3/S3Client.h>\ninline void helper() {}\n' >src/helper.h

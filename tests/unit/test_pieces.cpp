@@ -162,6 +162,34 @@ TEST_CASE("every check has an id, a summary and a documentation page") {
   }
 }
 
+TEST_CASE("the registry has one check per folder, named by its id, in sorted order") {
+  std::vector<std::string_view> ids;
+  for (const auto &c : checks::all()) ids.push_back(c->id());
+  CHECK(std::is_sorted(ids.begin(), ids.end()));
+  CHECK(ids == checks::folders()); // checks/<check-id>/check.cpp defines the check <check-id>
+  for (std::string_view id : ids) CHECK(checks::page(id).find("# " + std::string(id)) == 0);
+  CHECK(checks::page("coldstart-no-such-check").empty());
+}
+
+TEST_CASE("a check's options have their defaults in one place, shown on its page") {
+  for (const auto &c : checks::all()) {
+    std::string id(c->id());
+    for (const CheckOption &o : c->options()) {
+      INFO(id + "." + o.name);
+      CHECK_FALSE(o.description.empty());
+      CHECK(c->doc().find(id + "." + o.name + ": " + o.defaultValue) != std::string_view::npos);
+      CHECK(checkOption(*c, o.name, {}) == o.defaultValue);
+      CHECK(checkOption(*c, o.name, {{id + "." + o.name, "7"}}) == "7");
+    }
+    if (c->options().empty()) CHECK(c->doc().find("declares no `CheckOptions`") != std::string_view::npos);
+  }
+  const auto all = checks::all();
+  auto heavy = std::find_if(all.begin(), all.end(), [](const auto &c) { return c->id() == "coldstart-heavy-static-init"; });
+  REQUIRE(heavy != all.end());
+  CHECK(checkOption(**heavy, "LargeContainerThreshold", {}) == "1000");
+  CHECK(checkOption(**heavy, "NoSuchOption", {}).empty());
+}
+
 // ---- the linker on hand-built facts ------------------------------------------------
 
 namespace {

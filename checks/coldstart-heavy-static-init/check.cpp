@@ -10,8 +10,6 @@
 namespace coldstart::checks {
 namespace {
 
-constexpr unsigned kDefaultLargeContainerThreshold = 1000;
-
 class HeavyStaticInit : public Check {
 public:
   std::string_view id() const override { return "coldstart-heavy-static-init"; }
@@ -19,14 +17,21 @@ public:
     return "expensive dynamic initialisation of namespace-scope and static objects (I/O, network, regex, clients, "
            "large containers), and AWS SDK objects with static storage";
   }
-  std::string_view doc() const override { return embeddedDoc("heavy_static_init.md"); }
+  std::string_view doc() const override { return page(id()); }
+  std::vector<CheckOption> options() const override {
+    // 1000: measured in page.md ("Large containers: the default threshold"); --init-report reads it from here.
+    return {{"LargeContainerThreshold", "1000",
+             "a container built from at least this many initialiser elements is a large container"}};
+  }
 
   void run(CheckContext &ctx) const override {
-    unsigned threshold = kDefaultLargeContainerThreshold;
-    try {
-      threshold = unsigned(std::stoul(ctx.option(id(), "LargeContainerThreshold", std::to_string(threshold))));
-    } catch (...) {
-    }
+    unsigned threshold = 0;
+    for (const std::string &value : {ctx.option(*this, "LargeContainerThreshold"), options().front().defaultValue})
+      try {
+        threshold = unsigned(std::stoul(value));
+        break;
+      } catch (...) { // not a number: the default
+      }
     for (const StaticInit &si : analyseStaticInits(ctx.program(), ctx.catalog(), threshold)) {
       Site at;
       at.loc = si.node->loc;
@@ -87,6 +92,6 @@ private:
 
 } // namespace
 
-std::unique_ptr<Check> makeHeavyStaticInit() { return std::make_unique<HeavyStaticInit>(); }
+std::unique_ptr<Check> make_coldstart_heavy_static_init() { return std::make_unique<HeavyStaticInit>(); }
 
 } // namespace coldstart::checks

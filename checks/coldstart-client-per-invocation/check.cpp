@@ -13,7 +13,7 @@ public:
   std::string_view summary() const override {
     return "SDK, HTTP, gRPC and database clients (and SDK initialisation) built on every invocation";
   }
-  std::string_view doc() const override { return embeddedDoc("client_per_invocation.md"); }
+  std::string_view doc() const override { return page(id()); }
 
   void run(CheckContext &ctx) const override {
     ctx.forEachPerInvocationSite([&](const FunctionFacts &node, const Site &site) {
@@ -43,6 +43,6 @@ private:
 
 } // namespace
 
-std::unique_ptr<Check> makeClientPerInvocation() { return std::make_unique<ClientPerInvocation>(); }
+std::unique_ptr<Check> make_coldstart_client_per_invocation() { return std::make_unique<ClientPerInvocation>(); }
 
 } // namespace coldstart::checks

@@ -14,7 +14,7 @@ public:
   std::string_view summary() const override {
     return "sleeps, polling loops, synchronous Lambda-to-Lambda calls and process spawns inside the handler";
   }
-  std::string_view doc() const override { return embeddedDoc("blocking_call.md"); }
+  std::string_view doc() const override { return page(id()); }
 
   void run(CheckContext &ctx) const override {
     std::set<std::string> pollingLoops; // one finding per polling loop
@@ -107,6 +107,6 @@ private:
 
 } // namespace
 
-std::unique_ptr<Check> makeBlockingCall() { return std::make_unique<BlockingCall>(); }
+std::unique_ptr<Check> make_coldstart_blocking_call() { return std::make_unique<BlockingCall>(); }
 
 } // namespace coldstart::checks

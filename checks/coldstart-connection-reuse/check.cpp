@@ -21,7 +21,7 @@ public:
     return "connections that cannot be reused by the next invocation (fresh curl handles, FORBID_REUSE, "
            "Connection: close, keep-alive off)";
   }
-  std::string_view doc() const override { return embeddedDoc("connection_reuse.md"); }
+  std::string_view doc() const override { return page(id()); }
 
   void run(CheckContext &ctx) const override {
     curlHandlesPerInvocation(ctx);
@@ -127,6 +127,6 @@ private:
 
 } // namespace
 
-std::unique_ptr<Check> makeConnectionReuse() { return std::make_unique<ConnectionReuse>(); }
+std::unique_ptr<Check> make_coldstart_connection_reuse() { return std::make_unique<ConnectionReuse>(); }
 
 } // namespace coldstart::checks
