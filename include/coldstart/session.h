@@ -190,6 +190,18 @@ private:
         error = c.origin + ": CheckOptions key '" + key + "' must be '<check>.<Option>' with a known check";
         return false;
       }
+      const Check *check = findCheck(key.substr(0, dot));
+      std::string option = key.substr(dot + 1), known;
+      bool declared = false;
+      for (const CheckOption &o : check->options()) {
+        declared = declared || o.name == option;
+        known += (known.empty() ? "" : ", ") + o.name;
+      }
+      if (!declared) {
+        error = c.origin + ": CheckOptions key '" + key + "': " + std::string(check->id()) + " has no option '" + option +
+                "' (" + (known.empty() ? std::string("it has none") : "its options: " + known) + ")";
+        return false;
+      }
     }
     for (const auto &[check, sev] : c.severity)
       if (!findCheck(check)) {

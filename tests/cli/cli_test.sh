@@ -206,6 +206,15 @@ SRC
     run h.cpp -- -std=c++20 $INC; expect_rc 2
     expect_error ".coldstart-lint.yaml:2:1: unknown key 'HandlerNamez'"
     ;;
+  bad_check_option)
+    handler_src >h.cpp
+    echo 'CheckOptions: { coldstart-heavy-static-init.LargeContainerTreshold: 10 }' >.coldstart-lint.yaml
+    run h.cpp -- -std=c++20 $INC; expect_rc 2
+    expect_error "CheckOptions key 'coldstart-heavy-static-init.LargeContainerTreshold': coldstart-heavy-static-init has no option 'LargeContainerTreshold' (its options: LargeContainerThreshold)"
+    echo 'CheckOptions: { coldstart-blocking-call.Threshold: 10 }' >.coldstart-lint.yaml
+    run h.cpp -- -std=c++20 $INC; expect_rc 2
+    expect_error "coldstart-blocking-call has no option 'Threshold' (it has none)"
+    ;;
   config_checks_and_severity)
     handler_src >h.cpp
     printf 'Severity:\n  coldstart-client-per-invocation: error\n' >.coldstart-lint.yaml

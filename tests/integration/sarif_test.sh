@@ -24,6 +24,11 @@ loc = res[1]["locations"][0]["physicalLocation"]
 assert loc["artifactLocation"] == {"uri": "fixtures/examples/bad_handler.cpp", "uriBaseId": "SRCROOT"}, loc
 assert all("partialFingerprints" in r for r in res)
 assert any("fixes" in r for r in res) and any("relatedLocations" in r for r in res)
+# Each rule's help link names its page, which exists in this source tree.
+import os
+for r in run["tool"]["driver"]["rules"]:
+    page = r["helpUri"].split("/blob/main/", 1)[1]
+    assert os.path.isfile(page), (r["id"], r["helpUri"])
 PY
 # Fingerprints survive an unrelated edit that moves every line down.
 { echo "// an unrelated comment"; echo "// and another"; cat fixtures/examples/bad_handler.cpp; } >"$WORK/moved.cpp"

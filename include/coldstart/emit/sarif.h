@@ -52,7 +52,7 @@ public:
           {"shortDescription", {{"text", c->summary()}}},
           {"fullDescription", {{"text", firstParagraph(doc)}}},
           {"help", {{"text", doc}, {"markdown", doc}}},
-          {"helpUri", std::string(kInformationUri) + "/blob/main/checks/" + docFile(c->id())},
+          {"helpUri", std::string(kInformationUri) + "/blob/main/checks/" + std::string(c->id()) + "/page.md"},
           {"defaultConfiguration", {{"level", "warning"}}},
           {"properties", {{"tags", {"performance", "aws-lambda"}}}}});
     }
@@ -160,12 +160,6 @@ private:
     return out;
   }
 
-  static std::string docFile(std::string_view id) { // coldstart-blocking-call -> blocking_call.md
-    std::string out(id.substr(id.find('-') + 1));
-    for (char &c : out)
-      if (c == '-') c = '_';
-    return out + ".md";
-  }
 
   static std::string firstParagraph(const std::string &doc) {
     size_t start = doc.find("\n\n");
