@@ -17,15 +17,16 @@ public:
   std::string_view doc() const override { return page(id()); }
 
   void run(CheckContext &ctx) const override {
-    std::set<std::string> pollingLoops; // one finding per polling loop
+    std::set<std::pair<std::string, unsigned>> pollingLoops; // one finding per polling loop (file, offset)
     ctx.forEachPerInvocationSite([&](const FunctionFacts &node, const Site &site) {
       if (site.kind == "sleep") {
-        bool polling = site.data.count("loop") && !isEventLoopItself(ctx, node, site);
+        auto loop = site.locs.find("loop");
+        bool polling = loop != site.locs.end() && !isEventLoopItself(ctx, node, site);
         // sleep(0) / usleep(0) only yields the CPU; in a loop it still spins while it waits.
         if (!polling && site.data.count("ms") && site.data.at("ms") == "0") return;
-        if (polling && !pollingLoops.insert(site.data.at("loop")).second) return;
+        if (polling && !pollingLoops.insert({loop->second.file, loop->second.offset}).second) return;
         Finding f = ctx.perInvocationFinding(id(), node, site, sleepMessage(site, polling));
-        if (polling) f.notes.push_back({parseLoc(site.data.at("loop")), "the polling loop starts here"});
+        if (polling) f.notes.push_back({loop->second, "the polling loop starts here"});
         ctx.report(std::move(f));
       } else if (site.kind == "wait") {
         ctx.report(ctx.perInvocationFinding(id(), node, site, waitMessage(ctx.catalog(), site)));
@@ -57,17 +58,6 @@ private:
       if (s.kind == "spawn")
         if (const CatalogFunction *e = catalog.functionEntry(s.entry); e && hasTag(*e, "exec")) return true;
     return false;
-  }
-
-  static Loc parseLoc(const std::string &text) {
-    Loc l;
-    size_t c2 = text.rfind(':');
-    size_t c1 = c2 == std::string::npos ? std::string::npos : text.rfind(':', c2 - 1);
-    if (c1 == std::string::npos) return l;
-    l.file = text.substr(0, c1);
-    l.line = unsigned(std::stoul(text.substr(c1 + 1, c2 - c1 - 1)));
-    l.col = unsigned(std::stoul(text.substr(c2 + 1)));
-    return l;
   }
 
   static std::string sleepMessage(const Site &site, bool polling) {

@@ -96,16 +96,17 @@ private:
                                    "set_keep_alive(true) once after building the client");
       f.notes.push_back({use->loc, "used on every invocation here (handler '" +
                                        ctx.program().handlerOf(useNode->id).name + "')"});
-      if (s.data.count("stmt-end") && s.data.count("variable")) {
+      if (s.locs.count("stmt-end") && s.data.count("variable")) {
         Fix fix;
         fix.description = "call " + s.data.at("variable") + ".set_keep_alive(true) after building it";
         Replacement r;
         r.file = s.loc.file;
-        r.offset = unsigned(std::stoul(s.data.at("stmt-end")));
+        const Loc &end = s.locs.at("stmt-end");
+        r.offset = end.offset;
         r.length = 0;
         r.text = "\n" + s.data.at("indent") + s.data.at("variable") + ".set_keep_alive(true);";
-        r.line = unsigned(std::stoul(s.data.at("stmt-end-line")));
-        r.col = unsigned(std::stoul(s.data.at("stmt-end-col")));
+        r.line = end.line;
+        r.col = end.col;
         fix.replacements.push_back(r);
         f.fixes.push_back(fix);
       }

@@ -384,7 +384,6 @@ private:
   bool inSystem(clang::SourceLocation L);
   std::string text(clang::SourceLocation b, clang::SourceLocation e);
   std::string sourceText(clang::SourceRange r);
-  static std::string locString(const Loc &l);
   Loc toLoc(clang::SourceLocation L);
 
   clang::ASTContext &ctx_;

@@ -91,6 +91,9 @@ struct Site {
   bool once = false;
   std::vector<Fix> fixes;
   std::map<std::string, std::string> data; ///< extra facts for messages (variable name, ...)
+  /// Named source positions, kept structured from extraction to emitters: "loop" (the
+  /// innermost loop around the site), "stmt-end" (the end of its declaration statement).
+  std::map<std::string, Loc> locs;
 };
 
 /// A function-like node of the call graph: a function, a lambda body, the body of
@@ -283,6 +286,7 @@ inline void from_json(const nlohmann::json &j, Edge &e) {
 inline void to_json(nlohmann::json &j, const Site &s) {
   j = nlohmann::json{{"kind", s.kind}, {"entry", s.entry}, {"subject", s.subject}, {"form", s.form},
                      {"loc", s.loc},   {"once", s.once},   {"fixes", s.fixes},     {"data", s.data}};
+  if (!s.locs.empty()) j["locs"] = s.locs;
 }
 inline void from_json(const nlohmann::json &j, Site &s) {
   s.kind = j.at("kind").get<std::string>();
@@ -293,6 +297,7 @@ inline void from_json(const nlohmann::json &j, Site &s) {
   s.once = j.value("once", false);
   s.fixes = j.value("fixes", std::vector<Fix>{});
   s.data = j.value("data", std::map<std::string, std::string>{});
+  s.locs = j.value("locs", std::map<std::string, Loc>{});
 }
 inline void to_json(nlohmann::json &j, const FunctionFacts &f) {
   j = nlohmann::json{{"id", f.id},

@@ -73,7 +73,7 @@ inline Site & Extractor::addSite(Kind kind, const std::string &entry, const std:
   s.loc = toLoc(loc.isValid() ? loc : implicitInitLoc_);
   s.once = f->once > 0;
   if (!f->loops.empty()) {
-    s.data["loop"] = locString(toLoc(f->loops.back()));
+    s.locs["loop"] = toLoc(f->loops.back());
     s.data["loop-depth"] = std::to_string(f->loops.size());
   }
   auto &sites = f->fn().sites;

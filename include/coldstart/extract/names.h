@@ -66,10 +66,6 @@ inline std::string Extractor::sourceText(clang::SourceRange r) {
   return clang::Lexer::getSourceText(clang::CharSourceRange::getTokenRange(r), sm_, ctx_.getLangOpts()).str();
 }
 
-inline std::string Extractor::locString(const Loc &l) {
-  return l.file + ":" + std::to_string(l.line) + ":" + std::to_string(l.col);
-}
-
 inline Loc Extractor::toLoc(clang::SourceLocation L) {
   Loc out;
   if (L.isInvalid()) return out;

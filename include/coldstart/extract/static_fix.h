@@ -40,9 +40,7 @@ inline void Extractor::noteStatementEnd(Site &site, const clang::DeclStmt *DS, c
     e.offset = unsigned(at);
   }
   if (VD->isStaticLocal()) return; // a call after it would run on every invocation
-  site.data["stmt-end"] = std::to_string(e.offset);
-  site.data["stmt-end-line"] = std::to_string(e.line);
-  site.data["stmt-end-col"] = std::to_string(e.col);
+  site.locs["stmt-end"] = e;
   site.data["indent"] = std::string(b.col > 1 ? b.col - 1 : 0, ' ');
   llvm::StringRef line = sm_.getBufferData(sm_.getFileID(sm_.getFileLoc(DS->getBeginLoc())));
   size_t lineStart = b.offset - (b.col - 1);
