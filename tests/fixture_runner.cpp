@@ -350,7 +350,8 @@ int main(int argc, char **argv) {
   {
     std::string inc = " -I" + (root / "include").string();
     if (!project && cmd.find(inc) != std::string::npos) {
-      std::string bare = std::regex_replace(cmd, std::regex(std::regex_replace(inc, std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\$&)")), "");
+      std::string bare = std::regex_replace(
+          cmd, std::regex(std::regex_replace(inc, std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\$&)")), "");
       bare = std::regex_replace(bare, std::regex(" --format=json "), " --format=json --no-cache ");
       RunOutput r3 = run(bare, dir, work);
       if (withoutNotes(r3.out) != withoutNotes(r.out) || r3.exit != r.exit)
@@ -361,7 +362,8 @@ int main(int argc, char **argv) {
 
   // Skipping system-header function bodies (the fast path) must change nothing.
   {
-    std::string full = std::regex_replace(cmd, std::regex(" --format=json "), " --format=json --no-skip-bodies --no-cache ");
+    std::string full =
+        std::regex_replace(cmd, std::regex(" --format=json "), " --format=json --no-skip-bodies --no-cache ");
     RunOutput r2 = run(full, dir, work);
     if (withoutNotes(r2.out) != withoutNotes(r.out) || r2.exit != r.exit)
       fail("findings differ between the default run and --no-skip-bodies (body skipping lost something)");
@@ -434,7 +436,8 @@ int main(int argc, char **argv) {
     }
     if (project) continue;
     // Re-analyse the golden file in place of the original.
-    std::string cmd2 = std::regex_replace(cmd, std::regex(quote(target.filename().string())), quote(golden.filename().string()));
+    std::string cmd2 =
+        std::regex_replace(cmd, std::regex(quote(target.filename().string())), quote(golden.filename().string()));
     RunOutput r2 = run(cmd2, dir, work);
     json doc2;
     if (!parseJson(r2, doc2, "re-analysis of " + golden.filename().string())) continue;

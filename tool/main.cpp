@@ -19,7 +19,7 @@
 #include "coldstart_embedded_catalog.h"  // generated from catalog/*.yaml
 #include "coldstart_embedded_fallback.h" // generated from fixtures/fallback (libcurl, cpp-httplib)
 #include "coldstart_embedded_stubs.h"    // generated from fixtures/include (AWS SDK, aws-lambda-cpp...)
-#include "registry.h"                   // checks/
+#include "registry.h"                    // checks/
 
 #include <llvm/Config/llvm-config.h>
 #include <llvm/Support/InitLLVM.h>
@@ -138,12 +138,12 @@ int parseArgs(int argc, char **argv, CliOptions &o) {
     o.lspMode = true;
     first = 2;
   }
-  const std::vector<std::string_view> flags = {"help", "version", "fix", "fix-errors", "list-checks", "quiet", "init-report",
-                                               "no-cache", "no-skip-bodies", "no-isolation", "parse-only",
-                                               "no-fallback-headers"};
-  const std::vector<std::string_view> valued = {"p", "checks", "config", "format", "export-fixes", "explain", "j",
-                                                "warnings-as-errors",
-                                                "cache-dir", "shard", "facts-out", "timeout", "max-memory"};
+  const std::vector<std::string_view> flags = {"help",           "version",      "fix",         "fix-errors",
+                                               "list-checks",    "quiet",        "init-report", "no-cache",
+                                               "no-skip-bodies", "no-isolation", "parse-only",  "no-fallback-headers"};
+  const std::vector<std::string_view> valued = {
+      "p",         "checks", "config",    "format",  "export-fixes", "explain", "j", "warnings-as-errors",
+      "cache-dir", "shard",  "facts-out", "timeout", "max-memory"};
   for (int i = first; i < argc; ++i) {
     std::string_view arg = argv[i];
     if (arg == "--") {
@@ -200,7 +200,8 @@ int parseArgs(int argc, char **argv, CliOptions &o) {
     else if (name == "cache-dir") o.driver.cacheDir = *value;
     else if (name == "facts-out") o.factsOut = *value;
     else if (name == "j") {
-      if (!parseUnsigned(*value, n) || n == 0 || n > 1024) return usageError("-j needs a positive number, not '" + *value + "'");
+      if (!parseUnsigned(*value, n) || n == 0 || n > 1024)
+        return usageError("-j needs a positive number, not '" + *value + "'");
       o.driver.isolation.jobs = unsigned(n);
     } else if (name == "timeout") {
       if (!parseUnsigned(*value, n)) return usageError("--timeout needs a number of seconds, not '" + *value + "'");
@@ -360,7 +361,8 @@ int main(int argc, char **argv) {
   }
   if (o.listChecks) {
     std::cout << "Enabled checks:\n";
-    for (const Check *c : driver.session().enabledChecks(o.driver.files.empty() ? std::string() : o.driver.files.front()))
+    for (const Check *c :
+         driver.session().enabledChecks(o.driver.files.empty() ? std::string() : o.driver.files.front()))
       std::cout << "    " << c->id() << "\n        " << c->summary() << "\n";
     return 0;
   }
@@ -387,9 +389,12 @@ int main(int argc, char **argv) {
     // With --quiet, the files analysed without some of their headers are one line.
     std::set<std::string> quietened;
     if (o.quiet && result.incomplete.size() > 0) {
-      for (const IncompleteAnalysis &ia : result.incomplete) quietened.insert(formatFactsError({ia.file, ia.message, {}, ""}));
-      std::cerr << "coldstart-lint: note: " << result.incomplete.size() << (result.incomplete.size() == 1 ? " file was" : " files were")
-                << " analysed without some of their headers (findings may be incomplete; run without --quiet to see which)\n";
+      for (const IncompleteAnalysis &ia : result.incomplete)
+        quietened.insert(formatFactsError({ia.file, ia.message, {}, ""}));
+      std::cerr
+          << "coldstart-lint: note: " << result.incomplete.size()
+          << (result.incomplete.size() == 1 ? " file was" : " files were")
+          << " analysed without some of their headers (findings may be incomplete; run without --quiet to see which)\n";
     }
     for (const std::string &n : result.notes)
       if (!quietened.count(n)) std::cerr << "coldstart-lint: note: " << n << "\n";
@@ -413,7 +418,10 @@ int main(int argc, char **argv) {
         parseUnsigned(checkOption(*c, "LargeContainerThreshold", {}), threshold);
     Program program = driver.program(result.facts); // the report points into it
     auto inits = analyseStaticInits(program, driver.catalog(), unsigned(threshold));
-    if (o.format == "json") std::cout << initReportToJson(inits, result.errors, kVersion).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    if (o.format == "json")
+      std::cout << initReportToJson(inits, result.errors, kVersion)
+                       .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+                << "\n";
     else printInitReportText(std::cout, inits);
     std::cout.flush();
     printErrors();
@@ -432,7 +440,8 @@ int main(int argc, char **argv) {
         bool broken = std::any_of(tu.errors.begin(), tu.errors.end(),
                                   [](const FactsError &e) { return e.message == "does not compile"; });
         if (broken && !o.fixErrors) {
-          result.notes.push_back(displayPath(tu.mainFile) + ": not fixed, because it does not compile (--fix-errors applies fixes anyway)");
+          result.notes.push_back(displayPath(tu.mainFile) +
+                                 ": not fixed, because it does not compile (--fix-errors applies fixes anyway)");
           continue;
         }
         analysed.push_back(tu.mainFile);
@@ -457,12 +466,15 @@ int main(int argc, char **argv) {
   }
 
   if (o.format == "json") {
-    std::cout << findingsToJson(result.findings, result.errors, kVersion, result.incomplete).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    std::cout << findingsToJson(result.findings, result.errors, kVersion, result.incomplete)
+                     .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+              << "\n";
   } else if (o.format == "sarif") {
     SarifEmitter sarif(driver.sources(), kVersion);
     std::vector<const Check *> rules;
     for (const auto &c : driver.session().checks()) rules.push_back(c.get());
-    std::cout << sarif.document(result.findings, result.errors, rules, result.notes).dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+    std::cout << sarif.document(result.findings, result.errors, rules, result.notes)
+                     .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
               << "\n";
   } else if (o.format == "github") {
     emitGithub(std::cout, result.findings);
@@ -475,7 +487,8 @@ int main(int argc, char **argv) {
   if (!o.quiet) {
     size_t warnings = 0, errors = 0;
     for (const Finding &f : result.findings) (f.severity == "error" ? errors : warnings)++;
-    std::cerr << "coldstart-lint: " << result.findings.size() << (result.findings.size() == 1 ? " finding" : " findings");
+    std::cerr << "coldstart-lint: " << result.findings.size()
+              << (result.findings.size() == 1 ? " finding" : " findings");
     if (errors) std::cerr << " (" << errors << (errors == 1 ? " error" : " errors") << ")";
     std::cerr << " in " << result.analysed << (result.analysed == 1 ? " file" : " files");
     if (result.cacheHits) std::cerr << " (" << result.cacheHits << " from the cache)";

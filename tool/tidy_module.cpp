@@ -52,8 +52,9 @@ const std::vector<Finding> &findingsFor(clang::ASTContext &ctx) {
   Extractor x(ctx, opts, tu);
   x.run();
   std::vector<TUFacts> facts{tu};
-  findings = runChecks(linkProgram(facts, session()), session(), [&](const std::string &f) { return f == tu.mainFile; })
-                 .findings;
+  findings = runChecks(linkProgram(facts, session()), session(), [&](const std::string &f) {
+               return f == tu.mainFile;
+             }).findings;
   return findings;
 }
 
@@ -117,8 +118,8 @@ public:
 
 } // namespace
 
-static clang::tidy::ClangTidyModuleRegistry::Add<ColdstartModule> registration("coldstart-module",
-                                                                               "coldstart-lint: Lambda cold-start checks");
+static clang::tidy::ClangTidyModuleRegistry::Add<ColdstartModule>
+    registration("coldstart-module", "coldstart-lint: Lambda cold-start checks");
 
 } // namespace coldstart::tidy
 

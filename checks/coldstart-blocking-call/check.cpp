@@ -47,7 +47,8 @@ private:
   /// A sleep directly in the body of a custom runtime's event loop is not polling:
   /// that loop is the invocation itself.
   static bool isEventLoopItself(const CheckContext &ctx, const FunctionFacts &node, const Site &site) {
-    if (node.nodeKind != "loop" || site.data.count("loop-depth") == 0 || site.data.at("loop-depth") != "1") return false;
+    if (node.nodeKind != "loop" || site.data.count("loop-depth") == 0 || site.data.at("loop-depth") != "1")
+      return false;
     for (const Handler &h : ctx.program().handlers())
       if (h.id == node.id && h.how == "runtime-loop") return true;
     return false;
@@ -65,11 +66,13 @@ private:
     auto ms = site.data.find("ms");
     std::string duration = ms != site.data.end() ? "sleeps " + ms->second + " ms" : "sleeps";
     if (polling)
-      return what + " " + duration + " in a polling loop on every invocation: the invocation is billed while it waits "
+      return what + " " + duration +
+             " in a polling loop on every invocation: the invocation is billed while it waits "
              "and holds one of the account's concurrent executions (1,000 by default); let the SDK's retry strategy "
              "handle retries, use a Step Functions Wait state for delays, or have an event (SQS, EventBridge) invoke "
              "the function when the work is done";
-    return what + " " + duration + " on every invocation: the invocation is billed while it waits and holds one "
+    return what + " " + duration +
+           " on every invocation: the invocation is billed while it waits and holds one "
            "of the account's concurrent executions (1,000 by default); remove the wait, or leave back-off to the "
            "SDK's retry strategy";
   }

@@ -45,19 +45,22 @@ private:
   void curlHandlesPerInvocation(CheckContext &ctx) const {
     std::set<std::string> released;
     ctx.forEachPerInvocationSite([&](const FunctionFacts &, const Site &s) {
-      if (s.kind == "release" && s.entry == "curl_easy_cleanup" && s.data.count("object") && !s.data.at("object").empty())
+      if (s.kind == "release" && s.entry == "curl_easy_cleanup" && s.data.count("object") &&
+          !s.data.at("object").empty())
         released.insert(s.data.at("object"));
     });
     ctx.forEachPerInvocationSite([&](const FunctionFacts &node, const Site &s) {
-      if (s.kind != "client" || (s.entry != "curl_easy_init" && s.entry != "curl_easy_duphandle") || s.data.count("pooled"))
+      if (s.kind != "client" || (s.entry != "curl_easy_init" && s.entry != "curl_easy_duphandle") ||
+          s.data.count("pooled"))
         return;
       auto obj = s.data.find("object");
       if (obj == s.data.end() || !released.count(obj->second)) return;
       Finding f = ctx.perInvocationFinding(
           id(), node, s,
-          "'" + s.entry + "' creates a handle that is cleaned up in the same invocation: its connection cache "
-          "goes with it, so every invocation opens a new TCP connection and TLS session; create the handle once at "
-          "init and reuse it (curl_easy_reset between requests keeps the connection cache)");
+          "'" + s.entry +
+              "' creates a handle that is cleaned up in the same invocation: its connection cache "
+              "goes with it, so every invocation opens a new TCP connection and TLS session; create the handle once at "
+              "init and reuse it (curl_easy_reset between requests keeps the connection cache)");
       f.supersedes.push_back(kClientCheck);
       ctx.report(std::move(f));
     });
@@ -89,13 +92,15 @@ private:
         useNode = &n;
       });
       if (!use) return;
-      Finding f = ctx.plainFinding(id(), s,
-                                   "'" + s.subject + "' is used by the handler without set_keep_alive(true): "
-                                   "cpp-httplib sends 'Connection: close' and closes the socket after every request "
-                                   "by default, so each invocation pays a new TCP (and TLS) handshake; call "
-                                   "set_keep_alive(true) once after building the client");
-      f.notes.push_back({use->loc, "used on every invocation here (handler '" +
-                                       ctx.program().handlerOf(useNode->id).name + "')"});
+      Finding f =
+          ctx.plainFinding(id(), s,
+                           "'" + s.subject +
+                               "' is used by the handler without set_keep_alive(true): "
+                               "cpp-httplib sends 'Connection: close' and closes the socket after every request "
+                               "by default, so each invocation pays a new TCP (and TLS) handshake; call "
+                               "set_keep_alive(true) once after building the client");
+      f.notes.push_back(
+          {use->loc, "used on every invocation here (handler '" + ctx.program().handlerOf(useNode->id).name + "')"});
       if (s.locs.count("stmt-end") && s.data.count("variable")) {
         Fix fix;
         fix.description = "call " + s.data.at("variable") + ".set_keep_alive(true) after building it";

@@ -39,8 +39,8 @@ public:
         bool tls = si.node->attrs.count("thread_local") != 0;
         bool leaked = si.node->attrs.count("never-destroyed") != 0; // `static T* g = new T;`
         std::string lifetime =
-            tls ? "thread storage: it is built when a thread first uses it, possibly before main calls "
-                  "Aws::InitAPI, and destroyed at thread exit, possibly after Aws::ShutdownAPI"
+            tls      ? "thread storage: it is built when a thread first uses it, possibly before main calls "
+                       "Aws::InitAPI, and destroyed at thread exit, possibly after Aws::ShutdownAPI"
             : leaked ? "static storage: it is built before main calls Aws::InitAPI (and never destroyed)"
                      : "static storage: it is built before main calls Aws::InitAPI and destroyed after "
                        "Aws::ShutdownAPI";
@@ -56,13 +56,14 @@ public:
       }
       if (si.cost == InitCost::Dynamic) continue;
       std::string scope = si.node->attrs.count("thread_local") ? "in every thread before it first uses it"
-                                                                 : "before main in every new execution environment";
+                                                               : "before main in every new execution environment";
       Finding f = ctx.plainFinding(id(), at,
-                                   "dynamic initialisation of '" + si.variable + "' runs " + scope + " (cold start): " +
-                                       si.reason + "; " + advice(si));
+                                   "dynamic initialisation of '" + si.variable + "' runs " + scope +
+                                       " (cold start): " + si.reason + "; " + advice(si));
       f.path = si.path;
       for (const PathStep &s : si.path)
-        f.notes.push_back({s.loc, quotedName(s.function) + (s.kind == EdgeKind::Construct ? " constructs " : " calls ") +
+        f.notes.push_back({s.loc, quotedName(s.function) +
+                                      (s.kind == EdgeKind::Construct ? " constructs " : " calls ") +
                                       quotedName(s.callee) + " here"});
       if (si.site && !si.path.empty()) f.notes.push_back({si.site->loc, "the cost is here"});
       ctx.report(std::move(f));
@@ -77,14 +78,17 @@ private:
     case InitCost::Client:
       return "build it in main after initialisation (Aws::InitAPI, curl_global_init) or lazily on first use, so "
              "that the cost is visible and failures can be handled";
-    case InitCost::Blocking: return "do not wait at start-up: move the work out of the initialiser";
+    case InitCost::Blocking:
+      return "do not wait at start-up: move the work out of the initialiser";
     case InitCost::Io:
       return "read the file in main (or lazily, in a function-local static) where a failure can be reported, or "
              "embed the data at build time";
-    case InitCost::Regex: return "compile it lazily in a function-local static, or match without a regex";
+    case InitCost::Regex:
+      return "compile it lazily in a function-local static, or match without a regex";
     case InitCost::LargeContainer:
       return "use a constexpr array (sorted, with binary search) or a function-local static built on first use";
-    case InitCost::Dynamic: break;
+    case InitCost::Dynamic:
+      break;
     }
     return "";
   }

@@ -38,13 +38,20 @@ enum class Kind {
 
 inline const std::vector<std::pair<Kind, const char *>> &kindNames() {
   static const std::vector<std::pair<Kind, const char *>> names = {
-      {Kind::Client, "client"},   {Kind::SdkInit, "sdk-init"},
-      {Kind::Construct, "construct"}, {Kind::RegisterHandler, "register-handler"},
-      {Kind::Once, "once"},       {Kind::Release, "release"},
-      {Kind::Sleep, "sleep"},     {Kind::Spawn, "spawn"},
-      {Kind::Wait, "wait"},       {Kind::Io, "io"},
-      {Kind::Network, "network"}, {Kind::Regex, "regex"},
-      {Kind::NextEvent, "next-event"}, {Kind::Pool, "pool"},
+      {Kind::Client, "client"},
+      {Kind::SdkInit, "sdk-init"},
+      {Kind::Construct, "construct"},
+      {Kind::RegisterHandler, "register-handler"},
+      {Kind::Once, "once"},
+      {Kind::Release, "release"},
+      {Kind::Sleep, "sleep"},
+      {Kind::Spawn, "spawn"},
+      {Kind::Wait, "wait"},
+      {Kind::Io, "io"},
+      {Kind::Network, "network"},
+      {Kind::Regex, "regex"},
+      {Kind::NextEvent, "next-event"},
+      {Kind::Pool, "pool"},
   };
   return names;
 }
@@ -60,9 +67,9 @@ struct CatalogClass {
   std::string name;     ///< fully qualified, without inline namespaces: "Aws::S3::S3Client"
   bool derived = false; ///< also match classes derived from `name`
   Kind kind = Kind::Client;
-  std::string what;     ///< noun phrase: "an AWS SDK client"
-  std::string cost;     ///< why it costs, as a clause: "it resolves credentials ..."
-  std::string instead;  ///< what to do instead: "build it once in main ..."
+  std::string what;              ///< noun phrase: "an AWS SDK client"
+  std::string cost;              ///< why it costs, as a clause: "it resolves credentials ..."
+  std::string instead;           ///< what to do instead: "build it once in main ..."
   std::vector<std::string> tags; ///< e.g. "aws-sdk" (must not outlive Aws::ShutdownAPI)
   std::string ecosystem;         ///< filled from the table's Ecosystem
 };
@@ -92,8 +99,8 @@ struct CatalogSetting {
   std::string option; ///< the enum constant at `optionArg`, if the function takes several options
   int optionArg = -1;
   int valueArg = 0;
-  std::string bad;    ///< which values are bad: "nonzero", "zero", "true", "false"
-  std::string fix;    ///< replacement text for the value, if the fix is mechanical
+  std::string bad; ///< which values are bad: "nonzero", "zero", "true", "false"
+  std::string fix; ///< replacement text for the value, if the fix is mechanical
   std::string what;
   std::string cost;
   std::string instead;
@@ -143,8 +150,9 @@ inline const std::vector<std::pair<const char *, const char *>> &kNameLists() {
                                "'Connection: close' passed to one is sent"},
       {"request-setter-prefixes", "prefixes of the methods that set a field of a request object (SetKey, "
                                   "WithFunctionName): calling one does no work of its own"},
-      {"container-insert-methods", "methods (any class) that put their arguments into the object they are called "
-                                   "on (push_back, emplace, insert): a callable passed to one flows into the container"},
+      {"container-insert-methods",
+       "methods (any class) that put their arguments into the object they are called "
+       "on (push_back, emplace, insert): a callable passed to one flows into the container"},
       {"thread-classes", "class names (any namespace) whose constructor runs the callable it is given on a new "
                          "thread (std::thread, std::jthread)"},
       {"callable-running-methods", "methods (any class) that run the callable they are given (an optional's "
@@ -251,8 +259,7 @@ private:
 
 /// Parses YAML text with LLVM's YAML IO. On error returns false and sets `error` to
 /// one line: "<origin>:<line>:<col>: <what is wrong>".
-template <typename T>
-bool parseYaml(llvm::StringRef text, const std::string &origin, T &out, std::string &error) {
+template <typename T> bool parseYaml(llvm::StringRef text, const std::string &origin, T &out, std::string &error) {
   struct Ctx {
     std::string origin;
     std::string first;
@@ -260,8 +267,8 @@ bool parseYaml(llvm::StringRef text, const std::string &origin, T &out, std::str
   auto handler = [](const llvm::SMDiagnostic &d, void *p) {
     auto *c = static_cast<Ctx *>(p);
     if (!c->first.empty()) return;
-    c->first = c->origin + ":" + std::to_string(d.getLineNo()) + ":" + std::to_string(d.getColumnNo() + 1) +
-               ": " + d.getMessage().str();
+    c->first = c->origin + ":" + std::to_string(d.getLineNo()) + ":" + std::to_string(d.getColumnNo() + 1) + ": " +
+               d.getMessage().str();
   };
   llvm::yaml::Input in(text, nullptr, handler, &ctx);
   in >> out;
@@ -385,7 +392,8 @@ template <> struct MappingTraits<coldstart::CatalogTable> {
       for (const auto &[name, meaning] : coldstart::kNameLists()) known = known || list == name;
       if (!known) {
         std::string all;
-        for (const auto &[name, meaning] : coldstart::kNameLists()) all += (all.empty() ? "" : ", ") + std::string(name);
+        for (const auto &[name, meaning] : coldstart::kNameLists())
+          all += (all.empty() ? "" : ", ") + std::string(name);
         return "Names has no list '" + list + "' (the lists are: " + all + ")";
       }
     }

@@ -84,8 +84,8 @@ inline bool parseConfig(const std::string &text, const std::string &origin, Conf
 inline bool loadConfigFile(const std::string &path, Config &out, std::string &error) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
-    error = path + ": cannot read config file: " +
-            (std::filesystem::exists(path, ec) ? "not a regular file" : "no such file");
+    error = path +
+            ": cannot read config file: " + (std::filesystem::exists(path, ec) ? "not a regular file" : "no such file");
     return false;
   }
   std::ifstream in(path, std::ios::binary);

@@ -65,7 +65,8 @@ public:
   /// Parses every selected file (cache, then isolated children) into facts.
   std::vector<TUFacts> extractAll(RunResult &result) {
     std::vector<std::string> files;
-    std::unique_ptr<clang::tooling::CompilationDatabase> db = loadCompilationDatabase(opts_, result.errors, files, dbOrigin_);
+    std::unique_ptr<clang::tooling::CompilationDatabase> db =
+        loadCompilationDatabase(opts_, result.errors, files, dbOrigin_);
     std::vector<TUFacts> facts;
     if (!db) return facts;
     if (opts_.shardCount > 0) {
@@ -111,7 +112,10 @@ public:
     } else {
       runIsolated(
           todo.size(), opts_.isolation,
-          [&](size_t i) { return nlohmann::json(extractInProcess(todo[i].cmd, todo[i].file)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); },
+          [&](size_t i) {
+            return nlohmann::json(extractInProcess(todo[i].cmd, todo[i].file))
+                .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+          },
           [&](size_t i, const IsolatedResult &r) {
             TUFacts tu;
             tu.mainFile = absoluteClean(todo[i].file);
@@ -119,13 +123,18 @@ public:
               try {
                 tu = nlohmann::json::parse(r.output).get<TUFacts>();
               } catch (const std::exception &) {
-                tu.errors.push_back({tu.mainFile, "internal error: the analyser's output for it was malformed", {}, ""});
+                tu.errors.push_back(
+                    {tu.mainFile, "internal error: the analyser's output for it was malformed", {}, ""});
                 facts.push_back(std::move(tu));
                 return;
               }
               store(todo[i], std::move(tu));
             } else {
-              tu.errors.push_back({tu.mainFile, "the analyser " + r.failure + " on it; it was skipped, the other files were analysed", {}, ""});
+              tu.errors.push_back(
+                  {tu.mainFile,
+                   "the analyser " + r.failure + " on it; it was skipped, the other files were analysed",
+                   {},
+                   ""});
               facts.push_back(std::move(tu));
             }
           });
@@ -134,7 +143,8 @@ public:
     for (const TUFacts &tu : facts) {
       for (const FactsError &e : tu.errors) result.errors.add(e.file, formatFactsError(e));
       for (const FactsError &n : tu.notes) result.notes.push_back(formatFactsError(n));
-      if (IncompleteAnalysis ia = incompleteAnalysis(tu); !ia.missing.empty()) result.incomplete.push_back(std::move(ia));
+      if (IncompleteAnalysis ia = incompleteAnalysis(tu); !ia.missing.empty())
+        result.incomplete.push_back(std::move(ia));
     }
     return facts;
   }

@@ -47,12 +47,18 @@ struct RunErrors {
 
 inline std::string edgeVerb(EdgeKind k) {
   switch (k) {
-  case EdgeKind::Call: return "calls";
-  case EdgeKind::Construct: return "constructs";
-  case EdgeKind::Destruct: return "destroys";
-  case EdgeKind::Lambda: return "creates";
-  case EdgeKind::Reference: return "passes";
-  case EdgeKind::Loop: return "loops into";
+  case EdgeKind::Call:
+    return "calls";
+  case EdgeKind::Construct:
+    return "constructs";
+  case EdgeKind::Destruct:
+    return "destroys";
+  case EdgeKind::Lambda:
+    return "creates";
+  case EdgeKind::Reference:
+    return "passes";
+  case EdgeKind::Loop:
+    return "loops into";
   }
   return "calls";
 }
@@ -63,14 +69,10 @@ inline std::vector<Note> explanationNotes(const Finding &f) {
   if (f.hasHandler) {
     const Handler &h = f.handler;
     std::string msg;
-    if (h.how == "runtime-loop")
-      msg = "this loop runs once per invocation: it " + h.detail;
-    else if (h.how == "handler-signature")
-      msg = quotedName(h.name) + " runs on every invocation: it " + h.detail;
-    else if (h.how == "config")
-      msg = quotedName(h.name) + " runs on every invocation: it is " + h.detail;
-    else
-      msg = quotedName(h.name) + " runs on every invocation: it is the handler " + h.detail + " here";
+    if (h.how == "runtime-loop") msg = "this loop runs once per invocation: it " + h.detail;
+    else if (h.how == "handler-signature") msg = quotedName(h.name) + " runs on every invocation: it " + h.detail;
+    else if (h.how == "config") msg = quotedName(h.name) + " runs on every invocation: it is " + h.detail;
+    else msg = quotedName(h.name) + " runs on every invocation: it is the handler " + h.detail + " here";
     notes.push_back({h.registration, msg});
     for (const PathStep &s : f.path) {
       std::string callee = s.callee;
@@ -79,7 +81,8 @@ inline std::vector<Note> explanationNotes(const Finding &f) {
         if (pos != std::string::npos) callee = callee.substr(0, pos); // "Svc::Svc" -> "Svc"
       }
       if (s.dispatch) // an override: which one runs depends on the object's dynamic type
-        notes.push_back({s.loc, quotedName(s.function) + " may call " + quotedName(callee) + " here, through a virtual call"});
+        notes.push_back(
+            {s.loc, quotedName(s.function) + " may call " + quotedName(callee) + " here, through a virtual call"});
       else
         notes.push_back({s.loc, quotedName(s.function) + " " + edgeVerb(s.kind) + " " + quotedName(callee) + " here"});
     }

@@ -108,12 +108,15 @@ public:
 
   // ---- calls (extract/traversal.h)
 
-  bool TraverseCallExpr(clang::CallExpr *CE) { return traverseCall(CE, [&] { return Base::TraverseCallExpr(CE); }); }
+  bool TraverseCallExpr(clang::CallExpr *CE) {
+    return traverseCall(CE, [&] { return Base::TraverseCallExpr(CE); });
+  }
 
   // ---- calls that did not resolve because of a missing declaration (extract/unresolved_calls.h)
   const clang::FunctionDecl *recoveredCallee(const clang::Expr *callee);
   const CatalogFunction *recoveredRegistration(const clang::Expr *callee);
-  void noteRecoveredCall(const clang::Expr *callee, llvm::ArrayRef<const clang::Expr *> args, clang::SourceLocation loc);
+  void noteRecoveredCall(const clang::Expr *callee, llvm::ArrayRef<const clang::Expr *> args,
+                         clang::SourceLocation loc);
   bool TraverseRecoveryExpr(clang::RecoveryExpr *E);
   bool TraverseCXXMemberCallExpr(clang::CXXMemberCallExpr *CE);
   bool TraverseCXXOperatorCallExpr(clang::CXXOperatorCallExpr *CE);
@@ -142,7 +145,6 @@ public:
   bool VisitUnaryOperator(clang::UnaryOperator *E);
 
 private:
-
   // ---- frames (extract/frames.h)
 
   struct Frame {
@@ -157,8 +159,8 @@ private:
   Frame *frame() { return frames_.empty() ? nullptr : &frames_.back(); }
   void pushFrame(size_t idx) { frames_.push_back(Frame{this, idx}); }
   void popFrame() { frames_.pop_back(); }
-  size_t node(const std::string &id, const std::string &name, const std::string &qname,
-              const std::string &kind, clang::SourceLocation loc);
+  size_t node(const std::string &id, const std::string &name, const std::string &qname, const std::string &kind,
+              clang::SourceLocation loc);
   bool traverseFunction(clang::FunctionDecl *FD);
   template <typename F> bool traverseLoop(clang::Stmt *S, clang::Expr *cond, F &&base, bool rangeLoop = false);
   template <typename F> bool traverseLoopIn(clang::Stmt *S, clang::Expr *cond, F &&base, bool rangeLoop);
@@ -281,9 +283,9 @@ private:
 
   int followingReference_ = 0;
   struct Pooling {
-    std::string client;  ///< object key of the client attached
-    bool conditional;    ///< the cache exists only if `pool` was set up to share connections
-    std::string pool;    ///< object key of that cache ("" when unknown)
+    std::string client; ///< object key of the client attached
+    bool conditional;   ///< the cache exists only if `pool` was set up to share connections
+    std::string pool;   ///< object key of that cache ("" when unknown)
     std::string call;
   };
   std::vector<Pooling> pools_;
@@ -331,8 +333,8 @@ private:
 
   struct Target {
     std::string id;
-    std::string via;     ///< the variable it came through, if any
-    std::string caller;  ///< through a parameter: the function whose call passed it
+    std::string via;         ///< the variable it came through, if any
+    std::string caller;      ///< through a parameter: the function whose call passed it
     bool callerOnce = false; ///< ... in a once-only region
     bool same(const Target &o) const { return id == o.id && caller == o.caller && callerOnce == o.callerOnce; }
   };
@@ -342,9 +344,9 @@ private:
     bool once = false;
   };
   std::unordered_map<const clang::CallExpr *, CallSite> callSites_;
-  CallSite passedBy_; ///< while resolving a parameter: the call that passed the argument
+  CallSite passedBy_;                 ///< while resolving a parameter: the call that passed the argument
   clang::SourceLocation resolvingAt_; ///< while resolving an indirect call: where it is made
-  bool storedParam_ = false; ///< ... through a parameter stored and called elsewhere
+  bool storedParam_ = false;          ///< ... through a parameter stored and called elsewhere
   void resolveCallables(const clang::Expr *E, std::vector<Target> &out, std::set<const void *> &seen, int depth,
                         const std::string &via);
   void noteFunctionObjectArgs(const clang::FunctionDecl *callee, llvm::ArrayRef<const clang::Expr *> args);

@@ -29,9 +29,7 @@ struct Loc {
   friend bool operator<(const Loc &a, const Loc &b) {
     return std::tie(a.file, a.line, a.col) < std::tie(b.file, b.line, b.col);
   }
-  friend bool operator==(const Loc &a, const Loc &b) {
-    return a.file == b.file && a.line == b.line && a.col == b.col;
-  }
+  friend bool operator==(const Loc &a, const Loc &b) { return a.file == b.file && a.line == b.line && a.col == b.col; }
 };
 
 /// A textual edit, in the shape clang-apply-replacements understands.
@@ -69,7 +67,7 @@ struct Edge {
   std::string callee; ///< id of the callee node
   Loc loc;            ///< where the call happens
   EdgeKind kind = EdgeKind::Call;
-  bool once = false;  ///< inside a once-only region: does not run per invocation
+  bool once = false; ///< inside a once-only region: does not run per invocation
   /// A call through a parameter: the function whose call passed the callable. The edge
   /// runs only in contexts where that function runs (`timed("init", build)` in main
   /// does not make `timed`'s call of its parameter build a client per invocation).
@@ -99,15 +97,16 @@ struct Site {
 /// A function-like node of the call graph: a function, a lambda body, the body of
 /// an outermost loop, or a static initialiser.
 struct FunctionFacts {
-  std::string id;   ///< USR for functions, synthesised for lambdas, loops and initialisers
-  std::string name; ///< printable, e.g. "handler", "Service::handle", "lambda in main"
-  std::string qualifiedName; ///< for config matching; empty for synthetic nodes
+  std::string id;                    ///< USR for functions, synthesised for lambdas, loops and initialisers
+  std::string name;                  ///< printable, e.g. "handler", "Service::handle", "lambda in main"
+  std::string qualifiedName;         ///< for config matching; empty for synthetic nodes
   std::string nodeKind = "function"; ///< "function", "lambda", "loop", "static-init"
   Loc loc;
-  std::string handlerSignature; ///< the handler signature it has ("invocation_response(invocation_request const&)"), or empty
-  bool mentionsNextUrl = false;  ///< names the Runtime API's /runtime/invocation/next
-  bool unboundedLoop = false;    ///< for loops: no condition, or a constant-true one
-  std::vector<std::string> overrides; ///< ids of the virtual methods this one overrides
+  std::string
+      handlerSignature; ///< the handler signature it has ("invocation_response(invocation_request const&)"), or empty
+  bool mentionsNextUrl = false;             ///< names the Runtime API's /runtime/invocation/next
+  bool unboundedLoop = false;               ///< for loops: no condition, or a constant-true one
+  std::vector<std::string> overrides;       ///< ids of the virtual methods this one overrides
   std::map<std::string, std::string> attrs; ///< node facts for checks (e.g. "dynamic-init")
   std::vector<Edge> edges;
   std::vector<Site> sites;
@@ -115,9 +114,9 @@ struct FunctionFacts {
 
 /// A callable that the Lambda runtime calls once per invocation.
 struct HandlerEntry {
-  std::string id;  ///< node id of the handler
-  std::string how; ///< "run_handler", "handler-signature", "runtime-loop", "config"
-  Loc loc;         ///< where it is registered (the run_handler call), or defined
+  std::string id;     ///< node id of the handler
+  std::string how;    ///< "run_handler", "handler-signature", "runtime-loop", "config"
+  Loc loc;            ///< where it is registered (the run_handler call), or defined
   std::string detail; ///< e.g. "passed to run_handler", "selected from 'handlers'"
 };
 
@@ -150,9 +149,9 @@ struct TUFacts {
   std::vector<FunctionFacts> functions;
   std::vector<HandlerEntry> entries;
   std::vector<FactsError> errors;
-  std::vector<Dependency> deps; ///< every file the parse read, main file first
-  std::vector<std::string> fallback; ///< built-in headers that stood in for missing ones
-  std::vector<FactsError> notes;     ///< things to tell the user that are not errors
+  std::vector<Dependency> deps;       ///< every file the parse read, main file first
+  std::vector<std::string> fallback;  ///< built-in headers that stood in for missing ones
+  std::vector<FactsError> notes;      ///< things to tell the user that are not errors
   std::vector<MissingHeader> missing; ///< includes that were not found (skipped)
   size_t errorsSetAside = 0;          ///< compiler errors that follow from missing headers or stand-ins
 };
@@ -193,7 +192,8 @@ inline std::string describeIncomplete(const TUFacts &tu) {
   if (!tu.fallback.empty()) text += "; built-in declarations stood in for " + listNames(tu.fallback);
   text += "); findings may be incomplete";
   if (tu.errorsSetAside)
-    text += "; " + std::to_string(tu.errorsSetAside) + (tu.errorsSetAside == 1 ? " error that follows" : " errors that follow") +
+    text += "; " + std::to_string(tu.errorsSetAside) +
+            (tu.errorsSetAside == 1 ? " error that follows" : " errors that follow") +
             (tu.errorsSetAside == 1 ? " from them was set aside" : " from them were set aside");
   return text;
 }
@@ -220,19 +220,25 @@ inline IncompleteAnalysis incompleteAnalysis(const TUFacts &tu) {
 
 inline const char *edgeKindName(EdgeKind k) {
   switch (k) {
-  case EdgeKind::Call: return "call";
-  case EdgeKind::Construct: return "construct";
-  case EdgeKind::Destruct: return "destruct";
-  case EdgeKind::Lambda: return "lambda";
-  case EdgeKind::Reference: return "reference";
-  case EdgeKind::Loop: return "loop";
+  case EdgeKind::Call:
+    return "call";
+  case EdgeKind::Construct:
+    return "construct";
+  case EdgeKind::Destruct:
+    return "destruct";
+  case EdgeKind::Lambda:
+    return "lambda";
+  case EdgeKind::Reference:
+    return "reference";
+  case EdgeKind::Loop:
+    return "loop";
   }
   return "call";
 }
 
 inline EdgeKind edgeKindFromName(const std::string &s) {
-  for (EdgeKind k : {EdgeKind::Call, EdgeKind::Construct, EdgeKind::Destruct, EdgeKind::Lambda,
-                     EdgeKind::Reference, EdgeKind::Loop})
+  for (EdgeKind k :
+       {EdgeKind::Call, EdgeKind::Construct, EdgeKind::Destruct, EdgeKind::Lambda, EdgeKind::Reference, EdgeKind::Loop})
     if (s == edgeKindName(k)) return k;
   return EdgeKind::Call;
 }
@@ -248,7 +254,7 @@ inline void from_json(const nlohmann::json &j, Loc &l) {
 }
 inline void to_json(nlohmann::json &j, const Replacement &r) {
   j = nlohmann::json{{"file", r.file}, {"offset", r.offset}, {"length", r.length},
-                     {"text", r.text},  {"line", r.line},     {"col", r.col}};
+                     {"text", r.text}, {"line", r.line},     {"col", r.col}};
 }
 inline void from_json(const nlohmann::json &j, Replacement &r) {
   r.file = j.at("file").get<std::string>();

@@ -48,7 +48,8 @@ public:
     size_t start = 0;
     while (start <= text.size()) {
       size_t comma = text.find(',', start);
-      std::string item = trim(text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
+      std::string item =
+          trim(text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
       if (!item.empty()) {
         Glob g;
         if (item[0] == '-') {

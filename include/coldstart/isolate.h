@@ -40,13 +40,20 @@ struct IsolatedResult {
 
 inline std::string signalName(int sig) {
   switch (sig) {
-  case SIGSEGV: return "SIGSEGV";
-  case SIGABRT: return "SIGABRT";
-  case SIGBUS: return "SIGBUS";
-  case SIGFPE: return "SIGFPE";
-  case SIGILL: return "SIGILL";
-  case SIGKILL: return "SIGKILL";
-  default: return "signal " + std::to_string(sig);
+  case SIGSEGV:
+    return "SIGSEGV";
+  case SIGABRT:
+    return "SIGABRT";
+  case SIGBUS:
+    return "SIGBUS";
+  case SIGFPE:
+    return "SIGFPE";
+  case SIGILL:
+    return "SIGILL";
+  case SIGKILL:
+    return "SIGKILL";
+  default:
+    return "signal " + std::to_string(sig);
   }
 }
 
@@ -162,8 +169,7 @@ inline std::vector<IsolatedResult> runIsolated(size_t count, const IsolationLimi
           else break; // EAGAIN: more later
         }
       }
-      if (!eof && limits.timeoutSeconds && !c.killed &&
-          now - c.start > std::chrono::seconds(limits.timeoutSeconds)) {
+      if (!eof && limits.timeoutSeconds && !c.killed && now - c.start > std::chrono::seconds(limits.timeoutSeconds)) {
         kill(c.pid, SIGKILL);
         c.killed = true;
         eof = true;

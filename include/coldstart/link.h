@@ -34,10 +34,10 @@ struct PathStep {
 /// A handler entry with its node resolved.
 struct Handler {
   std::string id;
-  std::string name;    ///< "handler", "lambda in main", "runtime loop in main"
-  Loc definition;      ///< where the handler's body starts
-  std::string how;     ///< "run_handler", "handler-signature", "runtime-loop", "config"
-  Loc registration;    ///< the run_handler call; the definition otherwise
+  std::string name; ///< "handler", "lambda in main", "runtime loop in main"
+  Loc definition;   ///< where the handler's body starts
+  std::string how;  ///< "run_handler", "handler-signature", "runtime-loop", "config"
+  Loc registration; ///< the run_handler call; the definition otherwise
   std::string detail;
 };
 
@@ -339,36 +339,36 @@ private:
       }
     };
     for (;;) {
-    while (!work.empty()) {
-      std::string id = work.front();
-      work.pop_front();
-      if (auto w = waiting.find(id); w != waiting.end()) {
-        auto ready = std::move(w->second);
-        waiting.erase(w);
-        for (auto &[from, e] : ready) follow(from, *e);
-      }
-      const FunctionFacts *f = node(id);
-      if (!f) continue;
-      for (const Edge &e : f->edges) {
-        if (e.once) continue;
-        if (!e.caller.empty() && !pred_.count(e.caller)) {
-          waiting[e.caller].push_back({id, &e});
-          continue;
+      while (!work.empty()) {
+        std::string id = work.front();
+        work.pop_front();
+        if (auto w = waiting.find(id); w != waiting.end()) {
+          auto ready = std::move(w->second);
+          waiting.erase(w);
+          for (auto &[from, e] : ready) follow(from, *e);
         }
-        follow(id, e);
-      }
-    }
-    bool released = false;
-    for (auto w = waiting.begin(); w != waiting.end(); ++w)
-      for (auto it = w->second.begin(); it != w->second.end();)
-        if (startsInside(it->first)) {
-          follow(it->first, *it->second);
-          it = w->second.erase(it);
-          released = true;
-        } else {
-          ++it;
+        const FunctionFacts *f = node(id);
+        if (!f) continue;
+        for (const Edge &e : f->edges) {
+          if (e.once) continue;
+          if (!e.caller.empty() && !pred_.count(e.caller)) {
+            waiting[e.caller].push_back({id, &e});
+            continue;
+          }
+          follow(id, e);
         }
-    if (!released) break;
+      }
+      bool released = false;
+      for (auto w = waiting.begin(); w != waiting.end(); ++w)
+        for (auto it = w->second.begin(); it != w->second.end();)
+          if (startsInside(it->first)) {
+            follow(it->first, *it->second);
+            it = w->second.erase(it);
+            released = true;
+          } else {
+            ++it;
+          }
+      if (!released) break;
     }
   }
 

@@ -20,7 +20,6 @@
 
 namespace coldstart {
 
-
 class LspServer {
 public:
   LspServer(Driver &driver, std::istream &in, std::ostream &out) : driver_(driver), in_(in), out_(out) {}
@@ -84,7 +83,9 @@ private:
     } else if (method == "textDocument/codeAction") {
       reply(j["id"], codeActions(params));
     } else if (isRequest) {
-      send({{"jsonrpc", "2.0"}, {"id", j["id"]}, {"error", {{"code", -32601}, {"message", "method not found: " + method}}}});
+      send({{"jsonrpc", "2.0"},
+            {"id", j["id"]},
+            {"error", {{"code", -32601}, {"message", "method not found: " + method}}}});
     }
   }
 
@@ -103,7 +104,8 @@ private:
                              {"message", f.message}};
       nlohmann::json related = nlohmann::json::array();
       for (const Note &n : explanationNotes(f))
-        related.push_back({{"location", {{"uri", pathToUri(n.loc.file)}, {"range", range(n.loc)}}}, {"message", n.message}});
+        related.push_back(
+            {{"location", {{"uri", pathToUri(n.loc.file)}, {"range", range(n.loc)}}}, {"message", n.message}});
       if (!related.empty()) diag["relatedInformation"] = related;
       diags.push_back(diag);
     }
@@ -126,17 +128,17 @@ private:
         for (const Replacement &r : fix.replacements) {
           Loc start{r.file, r.line, r.col, r.offset};
           Loc end = locAtOffset(r.file, r.offset + r.length);
-          edits[pathToUri(r.file)].push_back({{"range", {{"start", position(start)}, {"end", position(end)}}},
-                                              {"newText", r.text}});
+          edits[pathToUri(r.file)].push_back(
+              {{"range", {{"start", position(start)}, {"end", position(end)}}}, {"newText", r.text}});
         }
-        actions.push_back({{"title", "coldstart-lint: " + fix.description},
-                           {"kind", "quickfix"},
-                           {"isPreferred", true},
-                           {"diagnostics", nlohmann::json::array({{{"range", range(f.loc)},
-                                                                   {"code", f.check},
-                                                                   {"source", kToolName},
-                                                                   {"message", f.message}}})},
-                           {"edit", {{"changes", edits}}}});
+        actions.push_back(
+            {{"title", "coldstart-lint: " + fix.description},
+             {"kind", "quickfix"},
+             {"isPreferred", true},
+             {"diagnostics",
+              nlohmann::json::array(
+                  {{{"range", range(f.loc)}, {"code", f.check}, {"source", kToolName}, {"message", f.message}}})},
+             {"edit", {{"changes", edits}}}});
       }
     }
     return actions;

@@ -42,8 +42,9 @@ inline PipelineResult runChecks(const Program &program, const Session &session,
   CheckContext ctx(program, session.catalog(), raw, session.checkOptions());
   for (const auto &check : session.checks()) check->run(ctx);
   // Findings of disabled checks go first, so that they supersede nothing.
-  raw.erase(std::remove_if(raw.begin(), raw.end(), [&](const Finding &f) { return !session.enabled(f.check, f.loc.file); }),
-            raw.end());
+  raw.erase(
+      std::remove_if(raw.begin(), raw.end(), [&](const Finding &f) { return !session.enabled(f.check, f.loc.file); }),
+      raw.end());
   mergeSuperseded(raw);
   PipelineResult out;
   for (Finding &f : raw) {

@@ -72,7 +72,8 @@ public:
     std::string includer;
     if (p.isValid()) {
       includer = p.getFilename();
-      m.from = Loc{includer.rfind(kFallbackRoot, 0) == 0 ? includer : cleanAbsolute(includer), p.getLine(), p.getColumn(), 0};
+      m.from = Loc{includer.rfind(kFallbackRoot, 0) == 0 ? includer : cleanAbsolute(includer), p.getLine(),
+                   p.getColumn(), 0};
     }
     if (!seen_.insert({m.name, m.from.file}).second) return;
     // Where it would be found if it appeared: the includer's directory (quoted
@@ -271,8 +272,8 @@ private:
     // Member names as written after `::`, `.` or `->`, and whether a call follows.
     const auto &toks = it->second;
     for (size_t i = 1; i + 1 < toks.size(); ++i)
-      if (toks[i].is(clang::tok::raw_identifier) && toks[i - 1].isOneOf(clang::tok::coloncolon, clang::tok::period,
-                                                                          clang::tok::arrow))
+      if (toks[i].is(clang::tok::raw_identifier) &&
+          toks[i - 1].isOneOf(clang::tok::coloncolon, clang::tok::period, clang::tok::arrow))
         memberUses_[toks[i].getRawIdentifier().str()] |= toks[i + 1].is(clang::tok::l_paren);
     return it->second;
   }
@@ -399,8 +400,8 @@ private:
     RD->addDecl(ctor);
     auto addOperator = [&](OverloadedOperatorKind op, QualType type) {
       DeclarationNameInfo opName(C.DeclarationNames.getCXXOperatorName(op), loc);
-      auto *M = CXXMethodDecl::Create(C, RD, loc, opName, type, C.getTrivialTypeSourceInfo(type, loc), SC_None,
-                                      false, true, ConstexprSpecKind::Unspecified, loc);
+      auto *M = CXXMethodDecl::Create(C, RD, loc, opName, type, C.getTrivialTypeSourceInfo(type, loc), SC_None, false,
+                                      true, ConstexprSpecKind::Unspecified, loc);
       mark(M);
       RD->addDecl(M);
     };
@@ -418,8 +419,7 @@ private:
   /// What an unknown member returns: one more such class.
   clang::QualType unknownType() {
     if (!unknown_) {
-      unknown_ = declareClass(&sema_.Context.Idents.get(kUnknownClass),
-                              sema_.Context.getTranslationUnitDecl());
+      unknown_ = declareClass(&sema_.Context.Idents.get(kUnknownClass), sema_.Context.getTranslationUnitDecl());
       sema_.Context.getTranslationUnitDecl()->addDecl(unknown_);
     }
     return sema_.Context.getTypeDeclType(unknown_);
@@ -430,7 +430,8 @@ private:
     ASTContext &C = sema_.Context;
     SourceLocation loc = declLoc();
     QualType type = C.getPointerType(C.getFunctionNoProtoType(C.IntTy));
-    auto *TD = TypedefDecl::Create(C, C.getTranslationUnitDecl(), loc, loc, name, C.getTrivialTypeSourceInfo(type, loc));
+    auto *TD =
+        TypedefDecl::Create(C, C.getTranslationUnitDecl(), loc, loc, name, C.getTrivialTypeSourceInfo(type, loc));
     mark(TD);
     return TD;
   }
@@ -451,12 +452,12 @@ public:
     unsigned id = 0;
     Loc where;
     std::string message;
-    bool inStandIn = false;    ///< located in a built-in fallback header
+    bool inStandIn = false;     ///< located in a built-in fallback header
     bool noteInStandIn = false; ///< one of its notes (a candidate, "declared here") is
-    bool lookup = false;       ///< a name or type that is not declared or not complete
-    bool syntax = false;       ///< a parse or preprocessor error, not a semantic one
-    std::string name;          ///< the name a lookup failure is about ('gcf', 'FAIL_IF')
-    std::string text;          ///< a syntax error's line and the one before it
+    bool lookup = false;        ///< a name or type that is not declared or not complete
+    bool syntax = false;        ///< a parse or preprocessor error, not a semantic one
+    std::string name;           ///< the name a lookup failure is about ('gcf', 'FAIL_IF')
+    std::string text;           ///< a syntax error's line and the one before it
   };
 
   void HandleDiagnostic(clang::DiagnosticsEngine::Level level, const clang::Diagnostic &info) override {
@@ -474,7 +475,8 @@ public:
     e.message = msg.empty() ? std::string("error") : msg.str().str();
     e.inStandIn = inStandIn(info);
     e.lookup = isLookupFailure(e.id);
-    llvm::StringRef category = clang::DiagnosticIDs::getCategoryNameFromID(clang::DiagnosticIDs::getCategoryNumberForDiag(e.id));
+    llvm::StringRef category =
+        clang::DiagnosticIDs::getCategoryNameFromID(clang::DiagnosticIDs::getCategoryNumberForDiag(e.id));
     e.syntax = category == "Parse Issue" || category == "Lexical or Preprocessor Issue";
     if (e.lookup) { // the first quoted name: "use of undeclared identifier 'gcf'"
       size_t a = e.message.find('\'');
@@ -533,10 +535,10 @@ public:
       return false;
     };
     for (const Error &e : errors_) {
-      bool explained = explainedAlone(e) ||
-                       (missingOrStandIn && (explainedLines.count({e.where.file, e.where.line}) ||
-                                             explainedLines.count({e.where.file, e.where.line - 1}) ||
-                                             mentionsUnknown(e.text)));
+      bool explained =
+          explainedAlone(e) ||
+          (missingOrStandIn && (explainedLines.count({e.where.file, e.where.line}) ||
+                                explainedLines.count({e.where.file, e.where.line - 1}) || mentionsUnknown(e.text)));
       if (explained) setAsideAt.push_back(e.where);
       else userErrors.push_back(e);
     }
@@ -560,21 +562,48 @@ private:
   static bool isLookupFailure(unsigned id) {
     namespace d = clang::diag;
     static const std::set<unsigned> ids = {
-        d::err_undeclared_var_use, d::err_undeclared_var_use_suggest, d::err_undeclared_use,
-        d::err_undeclared_use_suggest, d::err_unknown_typename, d::err_unknown_typename_suggest,
-        d::err_unknown_type_or_class_name_suggest, d::err_unknown_nested_typename_suggest, d::err_no_member,
-        d::err_no_member_suggest, d::err_no_member_overloaded_arrow, d::err_typename_nested_not_found,
-        d::err_typename_nested_not_found_enable_if, d::err_no_template, d::err_no_template_suggest,
-        d::err_no_member_template, d::err_no_member_template_suggest, d::err_expected_class_name,
-        d::err_expected_namespace_name, d::err_incomplete_type, d::err_typecheck_decl_incomplete_type,
-        d::err_incomplete_member_access, d::err_incomplete_base_class, d::err_incomplete_nested_name_spec,
-        d::err_typecheck_incomplete_tag, d::err_incomplete_type_used_in_type_trait_expr, d::err_incomplete_receiver_type,
-        d::err_new_incomplete_or_sizeless_type, d::err_field_incomplete_or_sizeless, d::err_call_incomplete_return,
-        d::err_call_function_incomplete_return, d::err_call_incomplete_argument, d::err_typecheck_incomplete_array_needs_initializer,
-        d::err_implicit_instantiate_member_undefined, d::err_template_arg_must_be_type,
-        d::ext_implicit_function_decl_c99, d::ext_missing_type_specifier, d::err_missing_type_specifier,
-        d::err_use_of_tag_name_without_tag, d::err_unknown_template_name,
-        d::err_dependent_nested_name_spec, d::err_not_tag_in_scope,
+        d::err_undeclared_var_use,
+        d::err_undeclared_var_use_suggest,
+        d::err_undeclared_use,
+        d::err_undeclared_use_suggest,
+        d::err_unknown_typename,
+        d::err_unknown_typename_suggest,
+        d::err_unknown_type_or_class_name_suggest,
+        d::err_unknown_nested_typename_suggest,
+        d::err_no_member,
+        d::err_no_member_suggest,
+        d::err_no_member_overloaded_arrow,
+        d::err_typename_nested_not_found,
+        d::err_typename_nested_not_found_enable_if,
+        d::err_no_template,
+        d::err_no_template_suggest,
+        d::err_no_member_template,
+        d::err_no_member_template_suggest,
+        d::err_expected_class_name,
+        d::err_expected_namespace_name,
+        d::err_incomplete_type,
+        d::err_typecheck_decl_incomplete_type,
+        d::err_incomplete_member_access,
+        d::err_incomplete_base_class,
+        d::err_incomplete_nested_name_spec,
+        d::err_typecheck_incomplete_tag,
+        d::err_incomplete_type_used_in_type_trait_expr,
+        d::err_incomplete_receiver_type,
+        d::err_new_incomplete_or_sizeless_type,
+        d::err_field_incomplete_or_sizeless,
+        d::err_call_incomplete_return,
+        d::err_call_function_incomplete_return,
+        d::err_call_incomplete_argument,
+        d::err_typecheck_incomplete_array_needs_initializer,
+        d::err_implicit_instantiate_member_undefined,
+        d::err_template_arg_must_be_type,
+        d::ext_implicit_function_decl_c99,
+        d::ext_missing_type_specifier,
+        d::err_missing_type_specifier,
+        d::err_use_of_tag_name_without_tag,
+        d::err_unknown_template_name,
+        d::err_dependent_nested_name_spec,
+        d::err_not_tag_in_scope,
     };
     return ids.count(id) > 0;
   }

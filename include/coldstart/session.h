@@ -198,8 +198,8 @@ private:
         known += (known.empty() ? "" : ", ") + o.name;
       }
       if (!declared) {
-        error = c.origin + ": CheckOptions key '" + key + "': " + std::string(check->id()) + " has no option '" + option +
-                "' (" + (known.empty() ? std::string("it has none") : "its options: " + known) + ")";
+        error = c.origin + ": CheckOptions key '" + key + "': " + std::string(check->id()) + " has no option '" +
+                option + "' (" + (known.empty() ? std::string("it has none") : "its options: " + known) + ")";
         return false;
       }
     }

@@ -20,13 +20,20 @@ enum class InitCost { Network, Client, Blocking, Io, Regex, LargeContainer, Dyna
 
 inline const char *initCostName(InitCost c) {
   switch (c) {
-  case InitCost::Network: return "network";
-  case InitCost::Client: return "client";
-  case InitCost::Blocking: return "blocking";
-  case InitCost::Io: return "io";
-  case InitCost::Regex: return "regex";
-  case InitCost::LargeContainer: return "large-container";
-  case InitCost::Dynamic: return "dynamic";
+  case InitCost::Network:
+    return "network";
+  case InitCost::Client:
+    return "client";
+  case InitCost::Blocking:
+    return "blocking";
+  case InitCost::Io:
+    return "io";
+  case InitCost::Regex:
+    return "regex";
+  case InitCost::LargeContainer:
+    return "large-container";
+  case InitCost::Dynamic:
+    return "dynamic";
   }
   return "dynamic";
 }
@@ -36,10 +43,10 @@ struct StaticInit {
   std::string variable;                ///< qualified name
   std::string type;
   InitCost cost = InitCost::Dynamic;
-  std::string reason;                  ///< "initialiser calls load(), which opens ..."
-  std::vector<PathStep> path;          ///< from the initialiser to the costly site
-  const Site *site = nullptr;          ///< the costly site, if any
-  std::string sdkObject;               ///< AWS SDK class held with static storage, if any
+  std::string reason;         ///< "initialiser calls load(), which opens ..."
+  std::vector<PathStep> path; ///< from the initialiser to the costly site
+  const Site *site = nullptr; ///< the costly site, if any
+  std::string sdkObject;      ///< AWS SDK class held with static storage, if any
 };
 
 inline bool hasCatalogTag(const Catalog &catalog, const Site &s, const char *tag) {
@@ -91,7 +98,7 @@ inline std::string describeSite(const Catalog &catalog, const Site &s) {
 
 /// Every dynamic initialiser in the program, with its cost, costliest first.
 inline std::vector<StaticInit> analyseStaticInits(const Program &program, const Catalog &catalog,
-                                                   unsigned largeThreshold) {
+                                                  unsigned largeThreshold) {
   std::vector<StaticInit> out;
   for (const auto &[id, node] : program.nodes()) {
     if (node.nodeKind != "static-init") continue;

@@ -40,8 +40,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   coldstart::TUFacts tu;
   coldstart::ExtractOptions opts;
   opts.catalog = &session().catalog();
-  std::vector<std::string> args = {"-std=c++20", "-w", "-ferror-limit=20", "-fsyntax-only", "-fno-caret-diagnostics",
-                                   "-resource-dir=" COLDSTART_CLANG_RESOURCE_DIR, "-I" COLDSTART_FIXTURES "/include"};
+  std::vector<std::string> args = {"-std=c++20",
+                                   "-w",
+                                   "-ferror-limit=20",
+                                   "-fsyntax-only",
+                                   "-fno-caret-diagnostics",
+                                   "-resource-dir=" COLDSTART_CLANG_RESOURCE_DIR,
+                                   "-I" COLDSTART_FIXTURES "/include"};
   // The input is a virtual file; diagnostics go nowhere (errors are expected).
   llvm::IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> fs(
       new llvm::vfs::OverlayFileSystem(llvm::vfs::getRealFileSystem()));
@@ -59,8 +64,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   invocation.run();
   // Facts must survive serialisation (caches and shards depend on it).
   nlohmann::json j = tu;
-  coldstart::TUFacts back = nlohmann::json::parse(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
-                                .get<coldstart::TUFacts>();
+  coldstart::TUFacts back =
+      nlohmann::json::parse(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)).get<coldstart::TUFacts>();
   if (back.functions.size() != tu.functions.size() || back.entries.size() != tu.entries.size()) std::abort();
   coldstart::Program program;
   program.add(back);

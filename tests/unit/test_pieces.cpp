@@ -69,8 +69,9 @@ TEST_CASE("unmatched NOLINTBEGIN/END are problems and suppress nothing") {
 TEST_CASE("config parses known keys and names the line of a bad one") {
   Config c;
   std::string err;
-  REQUIRE(parseConfig("Checks: 'coldstart-*'\nHandlerNames: [a, 'ns::b']\nSeverity:\n  coldstart-client-per-invocation: error\n",
-                      "cfg.yaml", c, err));
+  REQUIRE(parseConfig(
+      "Checks: 'coldstart-*'\nHandlerNames: [a, 'ns::b']\nSeverity:\n  coldstart-client-per-invocation: error\n",
+      "cfg.yaml", c, err));
   CHECK(c.checks == std::optional<std::string>("coldstart-*"));
   CHECK(c.handlerNames == std::vector<std::string>{"a", "ns::b"});
   CHECK(c.severity.at("coldstart-client-per-invocation") == "error");
@@ -82,7 +83,10 @@ TEST_CASE("config parses known keys and names the line of a bad one") {
   CHECK_FALSE(parseConfig("Severity: { coldstart-client-per-invocation: loud }\n", "cfg.yaml", c, err));
   CHECK(err.find("must be 'warning' or 'error'") != std::string::npos);
 
-  CHECK_FALSE(parseConfig(std::string("\x7f" "ELF\0\0", 6), "junk.yaml", c, err));
+  CHECK_FALSE(parseConfig(std::string("\x7f"
+                                      "ELF\0\0",
+                                      6),
+                          "junk.yaml", c, err));
   CHECK(err.find("junk.yaml") == 0);
 
   CHECK(parseConfig("", "empty.yaml", c, err));
@@ -92,8 +96,8 @@ TEST_CASE("config parses known keys and names the line of a bad one") {
 TEST_CASE("config catalog entries use the catalog schema") {
   Config c;
   std::string err;
-  REQUIRE(parseConfig("Catalog:\n  Classes:\n    - Name: acme::Http\n      Kind: client\n      Cost: costs\n", "c.yaml", c,
-                      err));
+  REQUIRE(parseConfig("Catalog:\n  Classes:\n    - Name: acme::Http\n      Kind: client\n      Cost: costs\n", "c.yaml",
+                      c, err));
   REQUIRE(c.catalog.classes.size() == 1);
   CHECK(c.catalog.classes[0].name == "acme::Http");
   CHECK_FALSE(parseConfig("Catalog:\n  Classes:\n    - Name: acme::Http\n      Kind: expensive\n", "c.yaml", c, err));
@@ -127,9 +131,10 @@ TEST_CASE("the embedded catalog loads and covers every ecosystem of the design")
   std::string err;
   REQUIRE(loadBuiltinCatalog(embeddedTexts(embedded_catalog::files), cat, err));
   INFO(err);
-  for (const char *cls : {"Aws::Client::AWSClient", "Aws::Client::ClientConfiguration", "Aws::Auth::AWSCredentialsProvider",
-                          "httplib::Client", "httplib::SSLClient", "pqxx::connection", "mongocxx::client",
-                          "google::cloud::storage::Client", "Azure::Storage::Blobs::BlobServiceClient"})
+  for (const char *cls :
+       {"Aws::Client::AWSClient", "Aws::Client::ClientConfiguration", "Aws::Auth::AWSCredentialsProvider",
+        "httplib::Client", "httplib::SSLClient", "pqxx::connection", "mongocxx::client",
+        "google::cloud::storage::Client", "Azure::Storage::Blobs::BlobServiceClient"})
     CHECK(cat.findClass(cls));
   for (const char *fn : {"Aws::InitAPI", "curl_easy_init", "curl_multi_init", "curl_global_init", "grpc::CreateChannel",
                          "PQconnectdb", "mysql_real_connect", "redisConnect", "SSL_CTX_new", "std::make_unique",
@@ -184,7 +189,8 @@ TEST_CASE("a check's options have their defaults in one place, shown on its page
     if (c->options().empty()) CHECK(c->doc().find("declares no `CheckOptions`") != std::string_view::npos);
   }
   const auto all = checks::all();
-  auto heavy = std::find_if(all.begin(), all.end(), [](const auto &c) { return c->id() == "coldstart-heavy-static-init"; });
+  auto heavy =
+      std::find_if(all.begin(), all.end(), [](const auto &c) { return c->id() == "coldstart-heavy-static-init"; });
   REQUIRE(heavy != all.end());
   CHECK(checkOption(**heavy, "LargeContainerThreshold", {}) == "1000");
   CHECK(checkOption(**heavy, "NoSuchOption", {}).empty());
@@ -334,7 +340,8 @@ TEST_CASE("JSON output follows the contract") {
   auto &j = doc["findings"][0];
   std::vector<std::string> keys;
   for (auto it = j.begin(); it != j.end(); ++it) keys.push_back(it.key());
-  CHECK(keys == std::vector<std::string>{"check", "severity", "file", "line", "column", "message", "handler", "path", "fixes"});
+  CHECK(keys ==
+        std::vector<std::string>{"check", "severity", "file", "line", "column", "message", "handler", "path", "fixes"});
   CHECK(j["file"] == "/elsewhere/a.cpp");
   CHECK(j["handler"]["line"] == 1);
   CHECK(j["path"][0]["function"] == "h");

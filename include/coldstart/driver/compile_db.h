@@ -35,9 +35,10 @@ public:
 };
 
 /// The compilation database, and the files to analyse (named ones, or all of -p's).
-inline std::unique_ptr<clang::tooling::CompilationDatabase>
-loadCompilationDatabase(const DriverOptions &opts_, RunErrors &errors, std::vector<std::string> &files,
-                        std::string &dbOrigin_) {
+inline std::unique_ptr<clang::tooling::CompilationDatabase> loadCompilationDatabase(const DriverOptions &opts_,
+                                                                                    RunErrors &errors,
+                                                                                    std::vector<std::string> &files,
+                                                                                    std::string &dbOrigin_) {
   using namespace clang::tooling;
   std::unique_ptr<CompilationDatabase> db;
   if (opts_.haveCompilerArgs) {
@@ -110,7 +111,8 @@ inline bool commandFor(clang::tooling::CompilationDatabase &db, const std::strin
   std::vector<clang::tooling::CompileCommand> cmds = db.getCompileCommands(tu.mainFile);
   if (cmds.empty()) cmds = db.getCompileCommands(file);
   if (cmds.empty()) {
-    tu.errors.push_back({tu.mainFile, "no compile command (not in " + (dbOrigin_.empty() ? "the database" : dbOrigin_) + ")", {}, ""});
+    tu.errors.push_back(
+        {tu.mainFile, "no compile command (not in " + (dbOrigin_.empty() ? "the database" : dbOrigin_) + ")", {}, ""});
     return false;
   }
   out = cmds.front();

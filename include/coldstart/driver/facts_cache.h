@@ -40,8 +40,8 @@ public:
     return {};
   }
 
-  static std::string key(const DriverOptions &opts_, const std::string &digest, const clang::tooling::CompileCommand &cmd,
-                         const std::string &mainHash) {
+  static std::string key(const DriverOptions &opts_, const std::string &digest,
+                         const clang::tooling::CompileCommand &cmd, const std::string &mainHash) {
     KeyBuilder k;
     k.add("coldstart-facts-v1").add(opts_.identity).add(digest).add(cmd.Directory).add(cmd.Filename);
     for (const std::string &a : cmd.CommandLine) k.add(a);
@@ -82,7 +82,8 @@ public:
     std::filesystem::create_directories(file.parent_path(), ec);
     if (ec) return; // no cache rather than no result
     std::string why;
-    writeFileAtomically(file.string(), nlohmann::json(tu).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+    writeFileAtomically(file.string(),
+                        nlohmann::json(tu).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
                         why); // a cache that cannot be written is no cache, not an error
   }
 

@@ -27,8 +27,9 @@ inline std::string madeUpSdkHeader(const std::string &header, const std::string 
     std::regex use("Aws::([A-Za-z0-9_]+)::" + name + "\\b");
     if (!std::regex_search(source, ns, use)) return out;
     out += "namespace Aws {\nnamespace " + ns[1].str() + " {\nclass " + name +
-           " : public Aws::Client::AWSJsonClient {\npublic:\n  " + name + "();\n  template <typename... Args> explicit " +
-           name + "(Args &&...args);\n};\n} // namespace " + ns[1].str() + "\n} // namespace Aws\n";
+           " : public Aws::Client::AWSJsonClient {\npublic:\n  " + name +
+           "();\n  template <typename... Args> explicit " + name + "(Args &&...args);\n};\n} // namespace " +
+           ns[1].str() + "\n} // namespace Aws\n";
   }
   return out;
 }

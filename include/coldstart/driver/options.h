@@ -44,11 +44,11 @@ struct DriverOptions {
   /// ones are missing (AWS SDK, aws-lambda-cpp, libcurl, cpp-httplib...).
   std::vector<EmbeddedText> fallbackHeaders;
   bool useFallbackHeaders = true;
-  IsolationLimits isolation;    ///< -j, per-TU timeout and memory limit
-  bool isolate = true;          ///< parse each TU in a child process
+  IsolationLimits isolation; ///< -j, per-TU timeout and memory limit
+  bool isolate = true;       ///< parse each TU in a child process
   bool useCache = true;
-  std::string cacheDir;         ///< empty: <build>/.coldstart-lint-cache or $XDG_CACHE_HOME/coldstart-lint
-  std::string identity;         ///< what built the facts (hash of the binary): part of every cache key
+  std::string cacheDir;                    ///< empty: <build>/.coldstart-lint-cache or $XDG_CACHE_HOME/coldstart-lint
+  std::string identity;                    ///< what built the facts (hash of the binary): part of every cache key
   unsigned shardIndex = 0, shardCount = 0; ///< --shard K/N (1-based K); 0: all
 };
 

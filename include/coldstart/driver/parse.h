@@ -59,11 +59,16 @@ inline void reportParse(TUFacts &tu, ErrorTriage &diags, bool ok) {
   if (missing) {
     tu.notes.push_back({tu.mainFile, describeIncomplete(tu), {}, ""});
   } else if (!tu.fallback.empty()) {
-    std::string setAside = tu.errorsSetAside == 0 ? ""
-                           : "; " + std::to_string(tu.errorsSetAside) +
-                                 (tu.errorsSetAside == 1 ? " error against them was set aside" : " errors against them were set aside");
-    tu.notes.push_back({tu.mainFile, "analysed with built-in declarations for headers that are not installed (" +
-                                         listNames(tu.fallback) + ")" + setAside, {}, ""});
+    std::string setAside = tu.errorsSetAside == 0
+                               ? ""
+                               : "; " + std::to_string(tu.errorsSetAside) +
+                                     (tu.errorsSetAside == 1 ? " error against them was set aside"
+                                                             : " errors against them were set aside");
+    tu.notes.push_back({tu.mainFile,
+                        "analysed with built-in declarations for headers that are not installed (" +
+                            listNames(tu.fallback) + ")" + setAside,
+                        {},
+                        ""});
   }
 }
 
@@ -72,7 +77,8 @@ inline TUFacts parseTU(const DriverOptions &opts_, const Catalog &catalog,
                        const std::map<std::string, std::string> &buffers_, const clang::tooling::CompileCommand &cmd,
                        const std::string &file) {
   // Test hook for crash isolation: a parse that dies, on demand, for a named file.
-  if (const char *crash = std::getenv("COLDSTART_TEST_CRASH_ON"); crash && *crash && file.find(crash) != std::string::npos) {
+  if (const char *crash = std::getenv("COLDSTART_TEST_CRASH_ON");
+      crash && *crash && file.find(crash) != std::string::npos) {
     volatile int *nowhere = nullptr;
     *nowhere = 1; // a real fault, as a crashing parser would make
   }

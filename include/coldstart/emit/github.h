@@ -34,8 +34,8 @@ inline void emitGithub(std::ostream &out, const std::vector<Finding> &findings) 
   };
   for (const Finding &f : findings) {
     out << "::" << (f.severity == "error" ? "error" : "warning") << " file=" << escapeProperty(displayPath(f.loc.file))
-        << ",line=" << f.loc.line << ",col=" << f.loc.col << ",title=" << escapeProperty(f.check) << "::"
-        << escapeData(f.message) << "\n";
+        << ",line=" << f.loc.line << ",col=" << f.loc.col << ",title=" << escapeProperty(f.check)
+        << "::" << escapeData(f.message) << "\n";
   }
 }
 

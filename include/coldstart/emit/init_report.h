@@ -24,7 +24,7 @@ inline void printInitReportText(std::ostream &out, const std::vector<StaticInit>
   std::vector<std::array<std::string, 4>> rows = {{"COST", "VARIABLE", "LOCATION", "REASON"}};
   for (const StaticInit &si : inits) {
     std::string cost = si.sdkObject.empty() ? initCostName(si.cost) : "sdk-lifetime";
-    std::string lifetime = si.node->attrs.count("thread_local")      ? "thread storage (may be built before Aws::InitAPI)"
+    std::string lifetime = si.node->attrs.count("thread_local") ? "thread storage (may be built before Aws::InitAPI)"
                            : si.node->attrs.count("never-destroyed") ? "static storage (built before Aws::InitAPI)"
                                                                      : "static storage (outlives Aws::ShutdownAPI)";
     std::string reason = si.sdkObject.empty() ? si.reason : "holds '" + si.sdkObject + "' with " + lifetime;
@@ -49,15 +49,16 @@ inline nlohmann::ordered_json initReportToJson(const std::vector<StaticInit> &in
   ordered_json doc = jsonDocument(version);
   ordered_json list = ordered_json::array();
   for (const StaticInit &si : inits) {
-    list.push_back(ordered_json{{"variable", si.variable},
-                                {"type", si.type},
-                                {"file", displayPath(si.node->loc.file)},
-                                {"line", si.node->loc.line},
-                                {"column", si.node->loc.col},
-                                {"cost", si.sdkObject.empty() ? initCostName(si.cost) : "sdk-lifetime"},
-                                {"reason", si.reason},
-                                {"sdkObject", si.sdkObject.empty() ? ordered_json(nullptr) : ordered_json(si.sdkObject)},
-                                {"path", jsonPath(si.path)}});
+    list.push_back(
+        ordered_json{{"variable", si.variable},
+                     {"type", si.type},
+                     {"file", displayPath(si.node->loc.file)},
+                     {"line", si.node->loc.line},
+                     {"column", si.node->loc.col},
+                     {"cost", si.sdkObject.empty() ? initCostName(si.cost) : "sdk-lifetime"},
+                     {"reason", si.reason},
+                     {"sdkObject", si.sdkObject.empty() ? ordered_json(nullptr) : ordered_json(si.sdkObject)},
+                     {"path", jsonPath(si.path)}});
   }
   doc["initializers"] = list;
   doc["errors"] = jsonErrors(errors);

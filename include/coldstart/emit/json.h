@@ -64,8 +64,7 @@ inline nlohmann::ordered_json findingsToJson(const std::vector<Finding> &finding
       j["handler"] = ordered_json{{"name", f.handler.name},
                                   {"file", displayPath(f.handler.definition.file)},
                                   {"line", f.handler.definition.line}};
-    else
-      j["handler"] = nullptr;
+    else j["handler"] = nullptr;
     j["path"] = jsonPath(f.path);
     ordered_json fixes = ordered_json::array();
     for (const Fix &fix : f.fixes)

@@ -39,7 +39,8 @@ public:
   }
 
   nlohmann::ordered_json document(const std::vector<Finding> &findings, const RunErrors &errors,
-                                  const std::vector<const Check *> &checks, const std::vector<std::string> &notes = {}) {
+                                  const std::vector<const Check *> &checks,
+                                  const std::vector<std::string> &notes = {}) {
     using nlohmann::ordered_json;
     ordered_json rules = ordered_json::array();
     std::map<std::string, size_t> ruleIndex;
@@ -82,10 +83,10 @@ public:
         std::map<std::string, ordered_json> byFile;
         for (const Replacement &rep : fix.replacements) {
           ordered_json &change = byFile[rep.file];
-          if (change.is_null()) change = {{"artifactLocation", artifact(rep.file)}, {"replacements", ordered_json::array()}};
-          change["replacements"].push_back(
-              {{"deletedRegion", {{"byteOffset", rep.offset}, {"byteLength", rep.length}}},
-               {"insertedContent", {{"text", rep.text}}}});
+          if (change.is_null())
+            change = {{"artifactLocation", artifact(rep.file)}, {"replacements", ordered_json::array()}};
+          change["replacements"].push_back({{"deletedRegion", {{"byteOffset", rep.offset}, {"byteLength", rep.length}}},
+                                            {"insertedContent", {{"text", rep.text}}}});
         }
         ordered_json changes = ordered_json::array();
         for (auto &[file, c] : byFile) changes.push_back(c);
@@ -95,8 +96,7 @@ public:
       results.push_back(r);
     }
     ordered_json notifications = ordered_json::array();
-    for (const auto &e : errors.list)
-      notifications.push_back({{"level", "error"}, {"message", {{"text", e.message}}}});
+    for (const auto &e : errors.list) notifications.push_back({{"level", "error"}, {"message", {{"text", e.message}}}});
     for (const std::string &n : notes) // e.g. a file analysed with built-in fallback headers
       notifications.push_back({{"level", "note"}, {"message", {{"text", n}}}});
     ordered_json run;
@@ -107,8 +107,8 @@ public:
                      {"informationUri", kInformationUri},
                      {"rules", rules}}}};
     run["originalUriBaseIds"] = {{"SRCROOT", {{"uri", "file://" + uriPath(root_ + "/")}}}};
-    run["invocations"] = ordered_json::array(
-        {{{"executionSuccessful", errors.empty()}, {"toolExecutionNotifications", notifications}}});
+    run["invocations"] =
+        ordered_json::array({{{"executionSuccessful", errors.empty()}, {"toolExecutionNotifications", notifications}}});
     run["columnKind"] = "utf16CodeUnits";
     run["results"] = results;
     ordered_json doc;
@@ -159,7 +159,6 @@ private:
     }
     return out;
   }
-
 
   static std::string firstParagraph(const std::string &doc) {
     size_t start = doc.find("\n\n");

@@ -25,15 +25,14 @@ inline void Extractor::noteMemberFlow(const clang::CallExpr *CE) {
   }
 }
 
-inline const clang::ValueDecl * Extractor::flowTarget(const clang::Expr *E) {
+inline const clang::ValueDecl *Extractor::flowTarget(const clang::Expr *E) {
   using namespace clang;
   if (!E) return nullptr;
   E = E->IgnoreParenImpCasts();
   while (true) {
     if (auto *OC = dyn_cast<CXXOperatorCallExpr>(E); OC && OC->getOperator() == OO_Subscript)
       E = OC->getArg(0)->IgnoreParenImpCasts();
-    else if (auto *AS = dyn_cast<ArraySubscriptExpr>(E))
-      E = AS->getBase()->IgnoreParenImpCasts();
+    else if (auto *AS = dyn_cast<ArraySubscriptExpr>(E)) E = AS->getBase()->IgnoreParenImpCasts();
     else break;
   }
   if (auto *DRE = dyn_cast<DeclRefExpr>(E)) return dyn_cast<VarDecl>(DRE->getDecl());
@@ -41,7 +40,7 @@ inline const clang::ValueDecl * Extractor::flowTarget(const clang::Expr *E) {
   return nullptr;
 }
 
-inline const clang::Expr * Extractor::stripForFlow(const clang::Expr *E) {
+inline const clang::Expr *Extractor::stripForFlow(const clang::Expr *E) {
   using namespace clang;
   while (E) {
     const Expr *next = E->IgnoreParenImpCasts();
@@ -60,8 +59,8 @@ inline const clang::Expr * Extractor::stripForFlow(const clang::Expr *E) {
   return E;
 }
 
-inline void Extractor::resolveCallables(const clang::Expr *E, std::vector<Target> &out, std::set<const void *> &seen, int depth,
-                        const std::string &via) {
+inline void Extractor::resolveCallables(const clang::Expr *E, std::vector<Target> &out, std::set<const void *> &seen,
+                                        int depth, const std::string &via) {
   using namespace clang;
   if (!E || depth > 16) return;
   E = stripForFlow(E);
@@ -79,10 +78,8 @@ inline void Extractor::resolveCallables(const clang::Expr *E, std::vector<Target
   if (auto *DRE = dyn_cast<DeclRefExpr>(E)) {
     const ValueDecl *D = DRE->getDecl();
     if (auto *FD = dyn_cast<FunctionDecl>(D)) {
-      if (auto *MD = dyn_cast<CXXMethodDecl>(FD); MD && MD->getParent()->isLambda())
-        add(lambdaId(MD->getParent()));
-      else if (!inSystem(FD->getLocation()) || !FD->hasBody())
-        add(idOf(patternOf(FD)));
+      if (auto *MD = dyn_cast<CXXMethodDecl>(FD); MD && MD->getParent()->isLambda()) add(lambdaId(MD->getParent()));
+      else if (!inSystem(FD->getLocation()) || !FD->hasBody()) add(idOf(patternOf(FD)));
       return;
     }
     if (auto *PVD = dyn_cast<ParmVarDecl>(D)) {
@@ -163,7 +160,8 @@ inline void Extractor::resolveCallables(const clang::Expr *E, std::vector<Target
 /// A function object of ours handed to the library (`std::visit(Upload{}, ev)`,
 /// `std::thread t(Worker{})`, `std::for_each(b, e, Tally{})`): the library calls it,
 /// as it would a lambda, and we do not read the library's bodies.
-inline void Extractor::noteFunctionObjectArgs(const clang::FunctionDecl *callee, llvm::ArrayRef<const clang::Expr *> args) {
+inline void Extractor::noteFunctionObjectArgs(const clang::FunctionDecl *callee,
+                                              llvm::ArrayRef<const clang::Expr *> args) {
   if (!frame() || !callee || !inSystem(callee->getLocation()) || !libraryRunsCallable(callee)) return;
   for (const clang::Expr *arg : args) {
     if (!arg) continue;
@@ -211,7 +209,8 @@ inline void Extractor::noteStoredArgs(const clang::FunctionDecl *callee, llvm::A
   for (const Expr *arg : args) {
     const Expr *E = arg ? stripForFlow(arg) : nullptr;
     // A captureless lambda converted to a function pointer (`atexit([] {...})`).
-    if (auto *MC = dyn_cast_or_null<CXXMemberCallExpr>(E); MC && isa_and_nonnull<CXXConversionDecl>(MC->getMethodDecl()))
+    if (auto *MC = dyn_cast_or_null<CXXMemberCallExpr>(E);
+        MC && isa_and_nonnull<CXXConversionDecl>(MC->getMethodDecl()))
       E = stripForFlow(MC->getImplicitObjectArgument());
     if (auto *DRE = dyn_cast_or_null<DeclRefExpr>(E); DRE && isa<FunctionDecl>(DRE->getDecl())) handedOn_.insert(DRE);
     else if (auto *LE = dyn_cast_or_null<LambdaExpr>(E)) handedOn_.insert(LE);
@@ -234,7 +233,8 @@ inline bool Extractor::libraryRunsCallable(const clang::FunctionDecl *callee) {
     if (M->getOverloadedOperator() == clang::OO_Call) return true;
     // `workers.emplace_back(f)` on a container of threads starts a thread.
     if (auto *spec = llvm::dyn_cast<clang::ClassTemplateSpecializationDecl>(M->getParent());
-        spec && spec->getTemplateArgs().size() > 0 && spec->getTemplateArgs()[0].getKind() == clang::TemplateArgument::Type &&
+        spec && spec->getTemplateArgs().size() > 0 &&
+        spec->getTemplateArgs()[0].getKind() == clang::TemplateArgument::Type &&
         isThread(spec->getTemplateArgs()[0].getAsType()->getAsCXXRecordDecl()))
       return true;
     return id && cat_.listed("callable-running-methods", id->getName());
@@ -256,7 +256,8 @@ inline bool Extractor::isCallableType(clang::QualType T) {
   return false;
 }
 
-inline void Extractor::addCallOperators(const clang::CXXRecordDecl *RD, std::vector<Target> &out, const std::string &via) {
+inline void Extractor::addCallOperators(const clang::CXXRecordDecl *RD, std::vector<Target> &out,
+                                        const std::string &via) {
   if (!RD || RD->isLambda() || !RD->hasDefinition() || inSystem(RD->getLocation())) return;
   RD = RD->getDefinition();
   auto add = [&](const clang::FunctionDecl *M) {
@@ -274,8 +275,8 @@ inline void Extractor::addCallOperators(const clang::CXXRecordDecl *RD, std::vec
         for (const clang::FunctionDecl *spec : FT->specializations()) add(spec);
 }
 
-inline void Extractor::resolveParam(const clang::ParmVarDecl *P, std::vector<Target> &out, std::set<const void *> &seen, int depth,
-                    const std::string &via) {
+inline void Extractor::resolveParam(const clang::ParmVarDecl *P, std::vector<Target> &out, std::set<const void *> &seen,
+                                    int depth, const std::string &via) {
   using namespace clang;
   auto *FD = dyn_cast<FunctionDecl>(P->getDeclContext());
   if (!FD) return;
@@ -293,8 +294,8 @@ inline void Extractor::resolveParam(const clang::ParmVarDecl *P, std::vector<Tar
     // does; a parameter stored (`g_routes[name] = f`) and called elsewhere runs there.
     // Passed on (`traced(f)` calling `measured(f)`): the call inside is the one that
     // passed it, in the caller.
-    bool inside = !storedParam_ && (resolvingAt_.isInvalid() ||
-                                    sm_.isPointWithin(resolvingAt_, FD->getBeginLoc(), FD->getEndLoc()));
+    bool inside = !storedParam_ &&
+                  (resolvingAt_.isInvalid() || sm_.isPointWithin(resolvingAt_, FD->getBeginLoc(), FD->getEndLoc()));
     clang::SourceLocation savedAt = resolvingAt_;
     bool savedStored = storedParam_;
     if (inside) {
@@ -322,7 +323,7 @@ inline bool Extractor::inStaticLocalInit(const clang::FunctionDecl *FD, clang::S
       for (const Decl *D : DS->decls())
         // The statement's range: a dropped initialiser is not in the variable's own.
         if (auto *VD = dyn_cast<VarDecl>(D); VD && (VD->isStaticLocal() || VD->getTSCSpec() != TSCS_unspecified) &&
-                                            sm_.isPointWithin(loc, DS->getBeginLoc(), DS->getEndLoc()))
+                                             sm_.isPointWithin(loc, DS->getBeginLoc(), DS->getEndLoc()))
           inside = true;
     for (const Stmt *c : S->children()) walk(c);
   };
@@ -363,8 +364,7 @@ inline void Extractor::finish() {
       e.id = t.id;
       e.how = "run_handler";
       e.loc = toLoc(r.loc);
-      e.detail = t.via.empty() ? "passed to " + r.registrar
-                               : "passed to " + r.registrar + " through '" + t.via + "'";
+      e.detail = t.via.empty() ? "passed to " + r.registrar : "passed to " + r.registrar + " through '" + t.via + "'";
       out_.entries.push_back(e);
     }
   }
@@ -393,7 +393,8 @@ inline void Extractor::finish() {
       if (auto *P = llvm::dyn_cast<clang::ParmVarDecl>(DRE->getDecl()))
         if (auto *FD = llvm::dyn_cast<clang::FunctionDecl>(P->getDeclContext()); FD && FD->isExternallyVisible()) {
           Edge e;
-          e.callee = std::string(kParameterCallee) + idOf(patternOf(FD)) + "#" + std::to_string(P->getFunctionScopeIndex());
+          e.callee =
+              std::string(kParameterCallee) + idOf(patternOf(FD)) + "#" + std::to_string(P->getFunctionScopeIndex());
           e.loc = toLoc(call.loc);
           e.kind = EdgeKind::Call;
           e.once = call.once;
@@ -425,7 +426,8 @@ inline void Extractor::markPooledClients() {
   std::set<std::string> built;
   for (const FunctionFacts &fn : out_.functions)
     for (const Site &site : fn.sites)
-      if (auto obj = site.data.find("object"); obj != site.data.end() && site.kind == "client") built.insert(obj->second);
+      if (auto obj = site.data.find("object"); obj != site.data.end() && site.kind == "client")
+        built.insert(obj->second);
   std::map<std::string, std::string> pooled;
   for (bool changed = true; changed;) {
     changed = false;

@@ -47,8 +47,9 @@ inline void Extractor::recordDependencies() {
   std::sort(deps.begin(), deps.end(), [&](const Dependency &a, const Dependency &b) {
     return std::make_pair(a.path != mainPath, a.path) < std::make_pair(b.path != mainPath, b.path);
   });
-  deps.erase(std::unique(deps.begin(), deps.end(), [](const Dependency &a, const Dependency &b) { return a.path == b.path; }),
-             deps.end());
+  deps.erase(
+      std::unique(deps.begin(), deps.end(), [](const Dependency &a, const Dependency &b) { return a.path == b.path; }),
+      deps.end());
   // Where each missing header would be found: the entry is stale once one appears.
   for (const MissingHeader &m : out_.missing)
     for (const std::string &c : m.candidates) deps.push_back({c, ""});

@@ -7,7 +7,8 @@ namespace coldstart {
 
 inline std::string Extractor::formatMs(double ms) {
   char buf[32];
-  if (ms == static_cast<double>(static_cast<long long>(ms))) std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(ms));
+  if (ms == static_cast<double>(static_cast<long long>(ms)))
+    std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(ms));
   else std::snprintf(buf, sizeof buf, "%.3g", ms);
   return buf;
 }
@@ -42,8 +43,10 @@ inline std::optional<double> Extractor::chronoMs(const clang::Expr *arg) {
   auto *RD = dyn_cast_or_null<ClassTemplateSpecializationDecl>(arg->getType()->getAsCXXRecordDecl());
   if (!RD || RD->getTemplateArgs().size() < 2 || RD->getTemplateArgs()[1].getKind() != TemplateArgument::Type)
     return std::nullopt;
-  auto *ratio = dyn_cast_or_null<ClassTemplateSpecializationDecl>(RD->getTemplateArgs()[1].getAsType()->getAsCXXRecordDecl());
-  if (!ratio || ratio->getTemplateArgs().size() < 2 || ratio->getTemplateArgs()[0].getKind() != TemplateArgument::Integral ||
+  auto *ratio =
+      dyn_cast_or_null<ClassTemplateSpecializationDecl>(RD->getTemplateArgs()[1].getAsType()->getAsCXXRecordDecl());
+  if (!ratio || ratio->getTemplateArgs().size() < 2 ||
+      ratio->getTemplateArgs()[0].getKind() != TemplateArgument::Integral ||
       ratio->getTemplateArgs()[1].getKind() != TemplateArgument::Integral)
     return std::nullopt;
   double num = static_cast<double>(ratio->getTemplateArgs()[0].getAsIntegral().getExtValue());
@@ -62,11 +65,13 @@ inline std::optional<double> Extractor::chronoMs(const clang::Expr *arg) {
 inline std::optional<double> Extractor::timespecMs(const clang::Expr *arg) {
   using namespace clang;
   const Expr *e = arg->IgnoreParenImpCasts();
-  if (auto *U = dyn_cast<UnaryOperator>(e); U && U->getOpcode() == UO_AddrOf) e = U->getSubExpr()->IgnoreParenImpCasts();
+  if (auto *U = dyn_cast<UnaryOperator>(e); U && U->getOpcode() == UO_AddrOf)
+    e = U->getSubExpr()->IgnoreParenImpCasts();
   const InitListExpr *list = nullptr;
   if (auto *CL = dyn_cast<CompoundLiteralExpr>(e)) list = dyn_cast_or_null<InitListExpr>(CL->getInitializer());
   if (auto *DRE = dyn_cast<DeclRefExpr>(e))
-    if (auto *VD = dyn_cast<VarDecl>(DRE->getDecl()); VD && VD->getInit() && !flows_.count(VD) && !assignedMembers_.count(VD))
+    if (auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
+        VD && VD->getInit() && !flows_.count(VD) && !assignedMembers_.count(VD))
       list = dyn_cast<InitListExpr>(VD->getInit()->IgnoreImplicit());
   if (!list) return std::nullopt;
   if (list->isSyntacticForm() && list->getSemanticForm()) list = list->getSemanticForm();

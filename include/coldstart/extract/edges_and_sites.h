@@ -6,7 +6,8 @@
 namespace coldstart {
 
 /// `argOf`: the function reference is argument i of a call, "<callee id>#<i>" (Edge::argOf).
-inline void Extractor::addEdge(const std::string &callee, clang::SourceLocation loc, EdgeKind kind, const std::string &argOf) {
+inline void Extractor::addEdge(const std::string &callee, clang::SourceLocation loc, EdgeKind kind,
+                               const std::string &argOf) {
   Frame *f = frame();
   if (!f) return;
   Edge e;
@@ -25,7 +26,7 @@ inline void Extractor::addEdge(const std::string &callee, clang::SourceLocation 
 }
 
 inline void Extractor::addEdgeTo(const clang::FunctionDecl *FD, clang::SourceLocation loc, EdgeKind kind,
-                 const std::string &argOf) {
+                                 const std::string &argOf) {
   if (FD && PlaceholderTypes::isPlaceholder(FD)) {
     // A member of a type no header declared: the project's own definition, by name.
     auto *RD = llvm::dyn_cast<clang::CXXRecordDecl>(FD->getDeclContext());
@@ -62,8 +63,8 @@ inline void Extractor::addMemberDestructorEdges(const clang::CXXDestructorDecl *
     if (auto *BR = base.getType()->getAsCXXRecordDecl()) addDestructorEdge(BR, DD->getLocation());
 }
 
-inline Site & Extractor::addSite(Kind kind, const std::string &entry, const std::string &subject, const std::string &form,
-                clang::SourceLocation loc) {
+inline Site &Extractor::addSite(Kind kind, const std::string &entry, const std::string &subject,
+                                const std::string &form, clang::SourceLocation loc) {
   Frame *f = frame();
   Site s;
   s.kind = kindName(kind);
@@ -83,8 +84,7 @@ inline Site & Extractor::addSite(Kind kind, const std::string &entry, const std:
   return sites.back();
 }
 
-template <typename F>
-inline bool Extractor::withNesting(bool site, F &&traverse) {
+template <typename F> inline bool Extractor::withNesting(bool site, F &&traverse) {
   if (site) ++nesting_;
   bool r = traverse();
   if (site) --nesting_;
@@ -128,8 +128,7 @@ inline bool Extractor::recordConstruct(clang::CXXConstructExpr *E) {
 /// A call: the recorders see it, then a catalog entry decides what it is (a site, a
 /// once-only region, a registration...), else it is an edge to the project's function
 /// or an indirect call resolved at the end.
-template <typename F>
-inline bool Extractor::traverseCall(clang::CallExpr *CE, F &&base) {
+template <typename F> inline bool Extractor::traverseCall(clang::CallExpr *CE, F &&base) {
   if (!frame()) return base();
   const clang::FunctionDecl *FD = CE->getDirectCallee();
   recordCall(CE, FD);
@@ -149,7 +148,8 @@ inline void Extractor::recordCall(clang::CallExpr *CE, const clang::FunctionDecl
     callsTo_[patternOf(FD)].push_back(CE);
     callSites_[CE] = CallSite{frame()->fn().id, frame()->once > 0};
   } else if (CE->containsErrors()) {
-    noteRecoveredCall(CE->getCallee(), llvm::ArrayRef<const clang::Expr *>(CE->getArgs(), CE->getNumArgs()), CE->getBeginLoc());
+    noteRecoveredCall(CE->getCallee(), llvm::ArrayRef<const clang::Expr *>(CE->getArgs(), CE->getNumArgs()),
+                      CE->getBeginLoc());
   }
   if (auto *OC = dyn_cast<CXXOperatorCallExpr>(CE); OC && OC->isAssignmentOp() && OC->getNumArgs() == 2) {
     std::string key = objectKey(OC->getArg(0));
@@ -166,7 +166,6 @@ inline void Extractor::recordCall(clang::CallExpr *CE, const clang::FunctionDecl
   }
   if (FD) noteCallSettings(CE, FD);
   if (FD) noteNextEventHandle(CE, FD);
-
 }
 
 /// The catalog entry a call matches, if any.
@@ -212,8 +211,7 @@ inline bool Extractor::traverseCatalogCall(clang::CallExpr *CE, const clang::Fun
     return base();
   case Kind::RegisterHandler: {
     unsigned arg = entry->arg < 0 ? 0 : unsigned(entry->arg);
-    if (arg < CE->getNumArgs())
-      registrations_.push_back({CE->getArg(arg), CE->getBeginLoc(), qualifiedName(FD)});
+    if (arg < CE->getNumArgs()) registrations_.push_back({CE->getArg(arg), CE->getBeginLoc(), qualifiedName(FD)});
     return base();
   }
   case Kind::Construct: {
@@ -224,7 +222,9 @@ inline bool Extractor::traverseCatalogCall(clang::CallExpr *CE, const clang::Fun
       if (site) {
         Form form{entry->name, CE->getBeginLoc(), nullptr, nullptr};
         if (auto it = forms_.find(CE); it != forms_.end()) form = it->second, form.form = entry->name;
-        Site &s = addSite(cls->kind, cls->name, typeName(templateArgType(FD, entry->arg < 0 ? 0 : unsigned(entry->arg)), RD), form.form, form.loc);
+        Site &s =
+            addSite(cls->kind, cls->name, typeName(templateArgType(FD, entry->arg < 0 ? 0 : unsigned(entry->arg)), RD),
+                    form.form, form.loc);
         if (auto it = storeTargets_.find(CE); it != storeTargets_.end()) s.data["object"] = it->second;
         if (form.var) offerStaticFix(s, form.var, form.declStmt, *cls);
       }
@@ -274,14 +274,13 @@ inline void Extractor::recordCallEdge(clang::CallExpr *CE, const clang::Function
     // every assignment in the TU is known.
     const Expr *target = nullptr;
     if (!FD) target = CE->getCallee();
-    else if (auto *OC = dyn_cast<CXXOperatorCallExpr>(CE); OC && OC->getOperator() == OO_Call)
-      target = OC->getArg(0);
+    else if (auto *OC = dyn_cast<CXXOperatorCallExpr>(CE); OC && OC->getOperator() == OO_Call) target = OC->getArg(0);
     if (target) indirect_.push_back({target, frame()->index, CE->getBeginLoc(), frame()->once > 0});
   }
 }
 
 inline void Extractor::addWrappedConstructorEdges(const clang::FunctionDecl *wrapper, const clang::CXXRecordDecl *RD,
-                                  const clang::CallExpr *CE) {
+                                                  const clang::CallExpr *CE) {
   using namespace clang;
   if (!RD->hasDefinition()) return;
   RD = RD->getDefinition();

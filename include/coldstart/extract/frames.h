@@ -8,7 +8,7 @@ namespace coldstart {
 /// The node with this id, created on first use. Nodes seen again (a template's
 /// instantiations, an inline function's several definitions) are merged.
 inline size_t Extractor::node(const std::string &id, const std::string &name, const std::string &qname,
-              const std::string &kind, clang::SourceLocation loc) {
+                              const std::string &kind, clang::SourceLocation loc) {
   auto it = index_.find(id);
   if (it != index_.end()) return it->second;
   FunctionFacts f;
@@ -37,8 +37,7 @@ inline bool Extractor::traverseFunction(clang::FunctionDecl *FD) {
   if (auto *MD = dyn_cast<CXXMethodDecl>(FD))
     for (const CXXMethodDecl *o : MD->overridden_methods()) {
       std::string oid = idOf(patternOf(o));
-      if (std::find(fn.overrides.begin(), fn.overrides.end(), oid) == fn.overrides.end())
-        fn.overrides.push_back(oid);
+      if (std::find(fn.overrides.begin(), fn.overrides.end(), oid) == fn.overrides.end()) fn.overrides.push_back(oid);
     }
   std::vector<Frame> saved;
   saved.swap(frames_); // a function body is never inside another node's region
@@ -52,8 +51,7 @@ inline bool Extractor::traverseFunction(clang::FunctionDecl *FD) {
   return r;
 }
 
-template <typename F>
-inline bool Extractor::traverseLoop(clang::Stmt *S, clang::Expr *cond, F &&base, bool rangeLoop) {
+template <typename F> inline bool Extractor::traverseLoop(clang::Stmt *S, clang::Expr *cond, F &&base, bool rangeLoop) {
   using namespace clang;
   Frame *f = frame();
   if (!f) return base();

@@ -8,7 +8,7 @@ namespace coldstart {
 /// The long-lived object (a variable with static storage, or a data member) that
 /// `E` tests for emptiness (`!x`, `x == nullptr`, `!x.has_value()`, `x.empty()`).
 /// `!!x` is `x`.
-inline const clang::Expr * Extractor::withoutDoubleNegation(const clang::Expr *E) {
+inline const clang::Expr *Extractor::withoutDoubleNegation(const clang::Expr *E) {
   while (true) {
     auto *outer = llvm::dyn_cast<clang::UnaryOperator>(E->IgnoreParenImpCasts());
     if (!outer || outer->getOpcode() != clang::UO_LNot) return E->IgnoreParenImpCasts();
@@ -19,7 +19,7 @@ inline const clang::Expr * Extractor::withoutDoubleNegation(const clang::Expr *E
 }
 
 /// `__builtin_expect(!g, 0)` (what LIKELY/UNLIKELY macros expand to) tests `!g`.
-inline const clang::Expr * Extractor::withoutExpect(const clang::Expr *E) {
+inline const clang::Expr *Extractor::withoutExpect(const clang::Expr *E) {
   E = E->IgnoreImplicit()->IgnoreParenImpCasts()->IgnoreImplicit(); // also `g.load()` of a shared_ptr temporary
   while (auto *CE = llvm::dyn_cast<clang::CallExpr>(E)) {
     unsigned id = CE->getBuiltinCallee();
@@ -31,11 +31,10 @@ inline const clang::Expr * Extractor::withoutExpect(const clang::Expr *E) {
   return E;
 }
 
-inline const clang::Decl * Extractor::testedEmpty(const clang::Expr *E) {
+inline const clang::Decl *Extractor::testedEmpty(const clang::Expr *E) {
   using namespace clang;
   E = withoutExpect(E);
-  if (auto *UO = dyn_cast<UnaryOperator>(E); UO && UO->getOpcode() == UO_LNot)
-    return testedNonEmpty(UO->getSubExpr());
+  if (auto *UO = dyn_cast<UnaryOperator>(E); UO && UO->getOpcode() == UO_LNot) return testedNonEmpty(UO->getSubExpr());
   if (auto *BO = dyn_cast<BinaryOperator>(E)) {
     if (BO->getOpcode() == BO_LAnd || BO->getOpcode() == BO_LOr) {
       if (const Decl *d = testedEmpty(BO->getLHS())) return d;
@@ -57,7 +56,7 @@ inline const clang::Decl * Extractor::testedEmpty(const clang::Expr *E) {
 }
 
 /// The long-lived object that `E` tests for being set (`x`, `x != nullptr`, `x.has_value()`).
-inline const clang::Decl * Extractor::testedNonEmpty(const clang::Expr *E) {
+inline const clang::Decl *Extractor::testedNonEmpty(const clang::Expr *E) {
   using namespace clang;
   E = withoutExpect(E);
   if (auto *UO = dyn_cast<UnaryOperator>(E); UO && UO->getOpcode() == UO_LNot) // `!!p`, `!!(!p)`
@@ -67,9 +66,10 @@ inline const clang::Decl * Extractor::testedNonEmpty(const clang::Expr *E) {
   if (auto *MC = dyn_cast<CXXMemberCallExpr>(E)) {
     const CXXMethodDecl *M = MC->getMethodDecl();
     // x.has_value(), x.get(), operator bool; a cache of clients: cache.contains(k), cache.count(k)
-    if (M && (isa<CXXConversionDecl>(M) || (M->getIdentifier() && (M->getName() == "has_value" || M->getName() == "get" ||
-                                                                    M->getName() == "contains" || M->getName() == "count" ||
-                                                                    M->getName() == "load")))) {
+    if (M &&
+        (isa<CXXConversionDecl>(M) ||
+         (M->getIdentifier() && (M->getName() == "has_value" || M->getName() == "get" || M->getName() == "contains" ||
+                                 M->getName() == "count" || M->getName() == "load")))) {
       if (const Decl *d = storageOf(MC->getImplicitObjectArgument())) return d;
       // `auto p = g_sqs; if (!p)`: a local copy of a smart pointer tests the original.
       if (isa<CXXConversionDecl>(M) || M->getName() == "get")
@@ -105,7 +105,7 @@ inline const clang::Decl * Extractor::testedNonEmpty(const clang::Expr *E) {
 
 /// A local variable (not a parameter, reference or static) named by `E`, with an
 /// initialiser.
-inline const clang::VarDecl * Extractor::snapshotLocal(const clang::Expr *E) {
+inline const clang::VarDecl *Extractor::snapshotLocal(const clang::Expr *E) {
   auto *DRE = llvm::dyn_cast<clang::DeclRefExpr>(E->IgnoreParenImpCasts());
   auto *VD = DRE ? llvm::dyn_cast<clang::VarDecl>(DRE->getDecl()) : nullptr;
   if (!VD || llvm::isa<clang::ParmVarDecl>(VD) || !VD->hasLocalStorage() || VD->getType()->isReferenceType() ||
@@ -114,7 +114,7 @@ inline const clang::VarDecl * Extractor::snapshotLocal(const clang::Expr *E) {
   return VD;
 }
 
-inline const clang::Decl * Extractor::comparedWithNull(const clang::Expr *L, const clang::Expr *R) {
+inline const clang::Decl *Extractor::comparedWithNull(const clang::Expr *L, const clang::Expr *R) {
   auto isNull = [&](const clang::Expr *E) {
     E = E->IgnoreParenImpCasts();
     if (llvm::isa<clang::CXXNullPtrLiteralExpr>(E) || llvm::isa<clang::GNUNullExpr>(E)) return true;

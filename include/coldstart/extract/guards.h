@@ -13,7 +13,8 @@ inline bool Extractor::livesAsLongAsMain(const clang::VarDecl *VD) {
   if (isa<ParmVarDecl>(VD)) return false;
   const DeclContext *DC = VD->getDeclContext();
   if (VD->isInitCapture())
-    if (auto *MD = dyn_cast<CXXMethodDecl>(DC); MD && MD->getParent()->isLambda()) DC = MD->getParent()->getDeclContext();
+    if (auto *MD = dyn_cast<CXXMethodDecl>(DC); MD && MD->getParent()->isLambda())
+      DC = MD->getParent()->getDeclContext();
   auto *FD = dyn_cast<FunctionDecl>(DC);
   if (!FD || !FD->isMain() || !FD->getBody()) return false;
   bool inLoop = false;
@@ -35,7 +36,8 @@ inline bool Extractor::emptyValue(const clang::Expr *E) {
   E = E->IgnoreParenImpCasts();
   if (E->isValueDependent() || E->containsErrors()) return false;
   if (auto *IL = dyn_cast<InitListExpr>(E)) return IL->getNumInits() == 0;
-  if (auto *DRE = dyn_cast<DeclRefExpr>(E); DRE && DRE->getDecl()->getIdentifier() && DRE->getDecl()->getName() == "nullopt")
+  if (auto *DRE = dyn_cast<DeclRefExpr>(E);
+      DRE && DRE->getDecl()->getIdentifier() && DRE->getDecl()->getName() == "nullopt")
     return true;
   if (isa<CXXNullPtrLiteralExpr, GNUNullExpr>(E)) return true;
   if (!E->getType()->isScalarType()) return false;
@@ -50,11 +52,11 @@ inline bool Extractor::assigns(const clang::Stmt *S, const clang::Decl *key) {
   auto isKey = [&](const Expr *E) { return storageOf(E) == key; };
   // `g = false`, `g = nullptr`, `g.store(false)`, `g.reset()` empty the object: a guard
   // that ends that way runs again next time.
-  if (auto *BO = dyn_cast<BinaryOperator>(S); BO && BO->isAssignmentOp() && isKey(BO->getLHS()) &&
-                                              !emptyValue(BO->getRHS()))
+  if (auto *BO = dyn_cast<BinaryOperator>(S);
+      BO && BO->isAssignmentOp() && isKey(BO->getLHS()) && !emptyValue(BO->getRHS()))
     return true;
-  if (auto *OC = dyn_cast<CXXOperatorCallExpr>(S); OC && OC->isAssignmentOp() && OC->getNumArgs() == 2 &&
-                                                   isKey(OC->getArg(0)) && !emptyValue(OC->getArg(1)))
+  if (auto *OC = dyn_cast<CXXOperatorCallExpr>(S);
+      OC && OC->isAssignmentOp() && OC->getNumArgs() == 2 && isKey(OC->getArg(0)) && !emptyValue(OC->getArg(1)))
     return true;
   if (auto *MC = dyn_cast<CXXMemberCallExpr>(S)) {
     const CXXMethodDecl *M = MC->getMethodDecl();
@@ -83,9 +85,9 @@ inline bool Extractor::assigns(const clang::Stmt *S, const clang::Decl *key) {
       // of its own class.
       if (!def && !inSystem(FD->getLocation())) {
         if (auto *VD = dyn_cast<VarDecl>(key); VD && VD->isExternallyVisible()) return true;
-        if (auto *F = dyn_cast<FieldDecl>(key); F && isa<CXXMethodDecl>(FD) &&
-                                                cast<CXXMethodDecl>(FD)->getParent()->getCanonicalDecl() ==
-                                                    F->getParent()->getCanonicalDecl())
+        if (auto *F = dyn_cast<FieldDecl>(key);
+            F && isa<CXXMethodDecl>(FD) &&
+            cast<CXXMethodDecl>(FD)->getParent()->getCanonicalDecl() == F->getParent()->getCanonicalDecl())
           return true;
       }
       if (def && def->getBody() && !inSystem(def->getLocation()) && assigningCalls_.size() < 4 &&
@@ -104,7 +106,7 @@ inline bool Extractor::assigns(const clang::Stmt *S, const clang::Decl *key) {
 
 /// The branch of a lazy-initialisation guard that assigns the long-lived object it
 /// tests: the then-branch of `if (!g)`, the else-branch of `if (g)`.
-inline const clang::Stmt * Extractor::lazyInitBranch(const clang::IfStmt *S) {
+inline const clang::Stmt *Extractor::lazyInitBranch(const clang::IfStmt *S) {
   if (!S->getCond()) return nullptr;
   const clang::Stmt *branch = nullptr;
   const clang::Decl *key = nullptr;
@@ -125,11 +127,11 @@ inline const clang::Stmt * Extractor::lazyInitBranch(const clang::IfStmt *S) {
 /// (`PQstatus(g_conn) != CONNECTION_OK`, `g_redis->err`, `curl_easy_perform(g_h) !=
 /// CURLE_OK`, `region != g_region`) whose branch sets that object again. The branch
 /// runs when the object has become unusable (or its key changed), not every time.
-inline const clang::Decl * Extractor::rebuildGuard(const clang::Expr *cond, const clang::Stmt *branch) {
+inline const clang::Decl *Extractor::rebuildGuard(const clang::Expr *cond, const clang::Stmt *branch) {
   using namespace clang;
   if (!cond || !branch) return nullptr;
   const Decl *setTest = testedNonEmpty(cond); // `if (g) g = make();` rebuilds every time
-  if (!storesClient(branch)) return nullptr; // `if (last_id != req.id) { last_id = req.id; S3Client c; }`
+  if (!storesClient(branch)) return nullptr;  // `if (last_id != req.id) { last_id = req.id; S3Client c; }`
   for (const Decl *d : testedObjects(cond))
     if (d != setTest && assigns(branch, d)) return d;
   return nullptr;
@@ -140,8 +142,8 @@ inline const clang::Decl * Extractor::rebuildGuard(const clang::Expr *cond, cons
 inline bool Extractor::storesClient(const clang::Stmt *S) {
   using namespace clang;
   if (!S || isa<LambdaExpr>(S)) return false;
-  if (auto *BO = dyn_cast<BinaryOperator>(S); BO && BO->getOpcode() == BO_Assign && storageOf(BO->getLHS()) &&
-                                              buildsClient(BO->getRHS()))
+  if (auto *BO = dyn_cast<BinaryOperator>(S);
+      BO && BO->getOpcode() == BO_Assign && storageOf(BO->getLHS()) && buildsClient(BO->getRHS()))
     return true;
   if (auto *OC = dyn_cast<CXXOperatorCallExpr>(S); OC && OC->getOperator() == OO_Equal && OC->getNumArgs() == 2 &&
                                                    storageOf(OC->getArg(0)) && buildsClient(OC->getArg(1)))
@@ -170,7 +172,8 @@ inline bool Extractor::buildsClient(const clang::Stmt *S) {
     if (const FunctionDecl *FD = CE->getDirectCallee())
       if (const CatalogFunction *f = cat_.findFunction(qualifiedName(FD))) {
         if (f->kind == Kind::Client) return true;
-        if (f->kind == Kind::Construct && isClient(templateArgRecord(FD, f->arg < 0 ? 0 : unsigned(f->arg)))) return true;
+        if (f->kind == Kind::Construct && isClient(templateArgRecord(FD, f->arg < 0 ? 0 : unsigned(f->arg))))
+          return true;
       }
   for (const Stmt *c : S->children())
     if (buildsClient(c)) return true;
@@ -207,11 +210,11 @@ inline bool Extractor::emptiesAlways(const clang::Stmt *S, const clang::Decl *ke
   if (!S || isa<LambdaExpr>(S) || isa<ConditionalOperator>(S) || isa<BinaryConditionalOperator>(S)) return false;
   if (auto *BO = dyn_cast<BinaryOperator>(S); BO && BO->isLogicalOp()) return emptiesAlways(BO->getLHS(), key);
   auto isKey = [&](const Expr *E) { return storageOf(E) == key; };
-  if (auto *BO = dyn_cast<BinaryOperator>(S); BO && BO->getOpcode() == BO_Assign && isKey(BO->getLHS()) &&
-                                              emptyValue(BO->getRHS()))
+  if (auto *BO = dyn_cast<BinaryOperator>(S);
+      BO && BO->getOpcode() == BO_Assign && isKey(BO->getLHS()) && emptyValue(BO->getRHS()))
     return true;
-  if (auto *OC = dyn_cast<CXXOperatorCallExpr>(S); OC && OC->getOperator() == OO_Equal && OC->getNumArgs() == 2 &&
-                                                   isKey(OC->getArg(0)) && emptyValue(OC->getArg(1)))
+  if (auto *OC = dyn_cast<CXXOperatorCallExpr>(S);
+      OC && OC->getOperator() == OO_Equal && OC->getNumArgs() == 2 && isKey(OC->getArg(0)) && emptyValue(OC->getArg(1)))
     return true;
   if (auto *MC = dyn_cast<CXXMemberCallExpr>(S)) {
     const CXXMethodDecl *M = MC->getMethodDecl();
@@ -229,7 +232,7 @@ inline bool Extractor::emptiesAlways(const clang::Stmt *S, const clang::Decl *ke
 
 /// `auto [it, inserted] = cache.try_emplace(k); if (inserted) ...` (or `r.second` of
 /// a local result): the branch runs once per key of a long-lived cache.
-inline const clang::Decl * Extractor::insertedNewKey(const clang::Expr *E) {
+inline const clang::Decl *Extractor::insertedNewKey(const clang::Expr *E) {
   using namespace clang;
   E = withoutExpect(E);
   const Expr *init = nullptr;
@@ -258,7 +261,7 @@ inline const clang::Decl * Extractor::insertedNewKey(const clang::Expr *E) {
 /// counter that only grows (`calls++ == 0`, `g.fetch_add(1) == 0`, `++n == 1`).
 /// Returns the object; `onceWhen` is the value of the test that at most one caller
 /// sees (false for `if (g.exchange(true)) return;`, which lets only the first on).
-inline const clang::Decl * Extractor::onceOnlyTest(const clang::Expr *E, bool &onceWhen) {
+inline const clang::Decl *Extractor::onceOnlyTest(const clang::Expr *E, bool &onceWhen) {
   using namespace clang;
   E = withoutExpect(E);
   if (auto *UO = dyn_cast<UnaryOperator>(E); UO && UO->getOpcode() == UO_LNot) {
@@ -290,7 +293,8 @@ inline const clang::Decl * Extractor::onceOnlyTest(const clang::Expr *E, bool &o
     if (!d || !constantInt(c, value)) continue;
     // A growing counter equals any constant at most once; a set-only flag reads clear
     // at most once (`old == false`) and set for everyone after (`old == true`).
-    onceWhen = kind == ReadKind::Counter ? equal : (equal == (kind == ReadKind::Flag ? value.isZero() : !value.isZero()));
+    onceWhen =
+        kind == ReadKind::Counter ? equal : (equal == (kind == ReadKind::Flag ? value.isZero() : !value.isZero()));
     return d;
   }
   return nullptr;
@@ -306,7 +310,7 @@ inline bool Extractor::constantInt(const clang::Expr *E, llvm::APSInt &value) {
 }
 
 /// The long-lived object a read-modify-write in `E` updates, and what it returns.
-inline const clang::Decl * Extractor::readModifyWrite(const clang::Expr *E, ReadKind &kind) {
+inline const clang::Decl *Extractor::readModifyWrite(const clang::Expr *E, ReadKind &kind) {
   using namespace clang;
   E = E->IgnoreParenImpCasts();
   kind = ReadKind::Counter;
@@ -320,11 +324,11 @@ inline const clang::Decl * Extractor::readModifyWrite(const clang::Expr *E, Read
   StringRef n = M->getName();
   llvm::APSInt v;
   const Decl *key = storageOf(MC->getImplicitObjectArgument());
-  if (n == "fetch_add") return MC->getNumArgs() > 0 && constantInt(MC->getArg(0), v) && v.isStrictlyPositive() ? key : nullptr;
+  if (n == "fetch_add")
+    return MC->getNumArgs() > 0 && constantInt(MC->getArg(0), v) && v.isStrictlyPositive() ? key : nullptr;
   kind = ReadKind::Flag;
   if (n == "test_and_set") return key;
-  if (n == "exchange")
-    return MC->getNumArgs() > 0 && constantInt(MC->getArg(0), v) && !v.isZero() ? key : nullptr;
+  if (n == "exchange") return MC->getNumArgs() > 0 && constantInt(MC->getArg(0), v) && !v.isZero() ? key : nullptr;
   if (n == "compare_exchange_strong" || n == "compare_exchange_weak") {
     // Succeeds (true) only while the flag still holds `expected`, and then sets it.
     const VarDecl *expected = MC->getNumArgs() >= 2 ? snapshotLocal(MC->getArg(0)) : nullptr;
@@ -340,7 +344,7 @@ inline const clang::Decl * Extractor::readModifyWrite(const clang::Expr *E, Read
 
 /// `if (g) return g;` on a long-lived object: what follows runs once if it assigns the
 /// object (or, with `passesOnce` set, whatever it does).
-inline const clang::Decl * Extractor::earlyReturnGuard(const clang::IfStmt *S, bool &passesOnce) {
+inline const clang::Decl *Extractor::earlyReturnGuard(const clang::IfStmt *S, bool &passesOnce) {
   passesOnce = false;
   using namespace clang;
   if (!S->getCond() || S->getElse()) return nullptr;

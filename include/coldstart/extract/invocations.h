@@ -47,10 +47,11 @@ inline bool Extractor::localRequestIsAsync(const clang::Expr *req, const clang::
     if (auto *MC = dyn_cast<CXXMemberCallExpr>(S); MC && same(setterChainRoot(MC)))
       if (invocationTypeIn(MC) == 1) asyncSeen = true;
     // `r = make_async("audit");`: assigned from a factory that sets Event.
-    if (auto *OC = dyn_cast<CXXOperatorCallExpr>(S); OC && OC->getOperator() == OO_Equal && OC->getNumArgs() == 2 &&
-                                                     same(OC->getArg(0))) {
+    if (auto *OC = dyn_cast<CXXOperatorCallExpr>(S);
+        OC && OC->getOperator() == OO_Equal && OC->getNumArgs() == 2 && same(OC->getArg(0))) {
       const Expr *ignored = nullptr;
-      if (invocationTypeIn(OC->getArg(1)) == 1 || requestSourceIsAsync(stripForFlow(OC->getArg(1)), ignored).value_or(false))
+      if (invocationTypeIn(OC->getArg(1)) == 1 ||
+          requestSourceIsAsync(stripForFlow(OC->getArg(1)), ignored).value_or(false))
         asyncSeen = true;
     }
     if (auto *call = dyn_cast<CallExpr>(S); call && call != CE)
@@ -77,7 +78,8 @@ inline std::optional<bool> Extractor::requestSourceIsAsync(const clang::Expr *E,
       E = IL->getInit(0);
       continue;
     }
-    if (auto *C = dyn_cast<CXXConstructExpr>(E); C && C->getNumArgs() == 1 && C->getConstructor()->isCopyOrMoveConstructor()) {
+    if (auto *C = dyn_cast<CXXConstructExpr>(E);
+        C && C->getNumArgs() == 1 && C->getConstructor()->isCopyOrMoveConstructor()) {
       E = C->getArg(0);
       continue;
     }
@@ -108,7 +110,7 @@ inline std::optional<bool> Extractor::requestSourceIsAsync(const clang::Expr *E,
 }
 
 /// `r` declared as `InvokeRequest& r = req;` or `InvokeRequest* r = &req;`: `req`.
-inline const clang::Expr * Extractor::withoutLocalAlias(const clang::Expr *E) {
+inline const clang::Expr *Extractor::withoutLocalAlias(const clang::Expr *E) {
   using namespace clang;
   for (int i = 0; i < 4; ++i) {
     auto *DRE = dyn_cast_or_null<DeclRefExpr>(stripForFlow(E));
@@ -131,7 +133,7 @@ inline bool Extractor::returnedRequestIsAsync(const clang::CallExpr *call) {
 }
 
 /// `req.WithFunctionName(f).WithInvocationType(t)`: the object the chain starts from.
-inline const clang::Expr * Extractor::setterChainRoot(const clang::CXXMemberCallExpr *MC) {
+inline const clang::Expr *Extractor::setterChainRoot(const clang::CXXMemberCallExpr *MC) {
   const clang::Expr *obj = stripForFlow(MC->getImplicitObjectArgument());
   while (auto *inner = llvm::dyn_cast_or_null<clang::CXXMemberCallExpr>(obj)) {
     if (!inner->getMethodDecl() || !inner->getMethodDecl()->getReturnType()->isReferenceType()) break;
@@ -141,7 +143,7 @@ inline const clang::Expr * Extractor::setterChainRoot(const clang::CXXMemberCall
 }
 
 /// The local variable that `E` (a variable, or a member of one: `job.req`) lives in.
-inline const clang::VarDecl * Extractor::localRoot(const clang::Expr *E) {
+inline const clang::VarDecl *Extractor::localRoot(const clang::Expr *E) {
   using namespace clang;
   E = stripForFlow(E);
   while (auto *ME = llvm::dyn_cast_or_null<MemberExpr>(E)) {
@@ -238,7 +240,7 @@ inline bool Extractor::waitedImmediately(const clang::CallExpr *CE) {
     std::string key;
     bool immediate; ///< `InvokeCallable(r).get()`: waited where it starts
   };
-  std::vector<Future> futures;                          // every future-returning call
+  std::vector<Future> futures;                               // every future-returning call
   std::vector<std::pair<SourceLocation, std::string>> waits; // .get()/.wait() on a stored future
   std::vector<SourceLocation> work; // other calls that do work: `s3.GetObject(g)`, `enrich(doc)`
   std::function<void(const Stmt *)> walk = [&](const Stmt *S) {
@@ -248,14 +250,14 @@ inline bool Extractor::waitedImmediately(const clang::CallExpr *CE) {
         QualType R = callee->getReturnType();
         if (auto *RD = R->getAsCXXRecordDecl(); RD && (RD->getName() == "future" || RD->getName() == "shared_future")) {
           auto t = storeTargets_.find(coreOf(call));
-          futures.push_back({call->getBeginLoc(), t == storeTargets_.end() ? std::string() : t->second,
-                             waited_.count(call) != 0});
+          futures.push_back(
+              {call->getBeginLoc(), t == storeTargets_.end() ? std::string() : t->second, waited_.count(call) != 0});
         }
-        if (auto *MC = dyn_cast<CXXMemberCallExpr>(call); MC && MC->getMethodDecl() && MC->getMethodDecl()->getIdentifier() &&
-                                                         (MC->getMethodDecl()->getName() == "get" || MC->getMethodDecl()->getName() == "wait"))
+        if (auto *MC = dyn_cast<CXXMemberCallExpr>(call);
+            MC && MC->getMethodDecl() && MC->getMethodDecl()->getIdentifier() &&
+            (MC->getMethodDecl()->getName() == "get" || MC->getMethodDecl()->getName() == "wait"))
           waits.push_back({MC->getBeginLoc(), objectKey(MC->getImplicitObjectArgument())});
-        else if (doesWork(call, callee))
-          work.push_back(call->getBeginLoc());
+        else if (doesWork(call, callee)) work.push_back(call->getBeginLoc());
       }
     for (const Stmt *c : S->children()) walk(c);
   };

@@ -6,7 +6,7 @@
 namespace coldstart {
 
 /// A variable with static storage or a data member behind `E`, if any.
-inline const clang::Decl * Extractor::storageOf(const clang::Expr *E) {
+inline const clang::Decl *Extractor::storageOf(const clang::Expr *E) {
   using namespace clang;
   if (!E) return nullptr;
   E = E->IgnoreParenImpCasts();
@@ -18,9 +18,11 @@ inline const clang::Decl * Extractor::storageOf(const clang::Expr *E) {
       CE && CE->getNumArgs() == 1 && CE->getConstructor()->isCopyOrMoveConstructor())
     return storageOf(CE->getArg(0));
   if (auto *CE = dyn_cast<CallExpr>(E); CE && !isa<CXXMemberCallExpr>(CE) && CE->getNumArgs() >= 1)
-    if (const FunctionDecl *FD = CE->getDirectCallee(); FD && FD->getIdentifier() && inSystem(FD->getLocation()) &&
-                                                        (FD->getName() == "atomic_load" || FD->getName() == "atomic_load_explicit"))
-      if (auto *addr = dyn_cast<UnaryOperator>(CE->getArg(0)->IgnoreParenImpCasts()); addr && addr->getOpcode() == UO_AddrOf)
+    if (const FunctionDecl *FD = CE->getDirectCallee();
+        FD && FD->getIdentifier() && inSystem(FD->getLocation()) &&
+        (FD->getName() == "atomic_load" || FD->getName() == "atomic_load_explicit"))
+      if (auto *addr = dyn_cast<UnaryOperator>(CE->getArg(0)->IgnoreParenImpCasts());
+          addr && addr->getOpcode() == UO_AddrOf)
         return storageOf(addr->getSubExpr());
   // `auto& p = slot();` where slot() returns a reference to a static.
   if (auto *CE = dyn_cast<CallExpr>(E); CE && followingReference_ < 8)
@@ -89,7 +91,9 @@ inline const clang::Decl * Extractor::storageOf(const clang::Expr *E) {
       // A member lives as long as its object: `conn_` of a Repo that the handler
       // builds on every invocation is new each time, and so is `req.conn` of a local.
       const Expr *base = ME->getBase()->IgnoreParenImpCasts();
-      if (isa<CXXThisExpr>(base)) return shortLivedClasses_.count(llvm::dyn_cast<CXXRecordDecl>(FD->getParent()->getCanonicalDecl())) ? nullptr : FD;
+      if (isa<CXXThisExpr>(base))
+        return shortLivedClasses_.count(llvm::dyn_cast<CXXRecordDecl>(FD->getParent()->getCanonicalDecl())) ? nullptr
+                                                                                                            : FD;
       if (auto *DRE = dyn_cast<DeclRefExpr>(base))
         if (auto *VD = dyn_cast<VarDecl>(DRE->getDecl()); VD && isShortLivedLocal(VD)) return nullptr;
       return FD;
@@ -107,7 +111,8 @@ inline void Extractor::noteReleasingDeleter(const clang::VarDecl *VD, const clan
   if (!CE || CE->getNumArgs() < 2) return;
   for (unsigned i = 1; i < CE->getNumArgs(); ++i) {
     const Expr *a = CE->getArg(i)->IgnoreParenImpCasts();
-    if (auto *U = dyn_cast<UnaryOperator>(a); U && U->getOpcode() == UO_AddrOf) a = U->getSubExpr()->IgnoreParenImpCasts();
+    if (auto *U = dyn_cast<UnaryOperator>(a); U && U->getOpcode() == UO_AddrOf)
+      a = U->getSubExpr()->IgnoreParenImpCasts();
     auto *DRE = dyn_cast<DeclRefExpr>(a);
     auto *FD = DRE ? dyn_cast<FunctionDecl>(DRE->getDecl()) : nullptr;
     const CatalogFunction *entry = FD ? cat_.findFunction(qualifiedName(FD)) : nullptr;

@@ -5,7 +5,7 @@
 
 namespace coldstart {
 
-inline const CatalogClass * Extractor::matchClass(const clang::CXXRecordDecl *RD) {
+inline const CatalogClass *Extractor::matchClass(const clang::CXXRecordDecl *RD) {
   if (!RD) return nullptr;
   RD = RD->getCanonicalDecl();
   if (auto it = classCache_.find(RD); it != classCache_.end()) return it->second;
@@ -51,14 +51,14 @@ inline std::string Extractor::typeName(clang::QualType T, const clang::CXXRecord
   return qualifiedName(RD);
 }
 
-inline const clang::CXXRecordDecl * Extractor::templateArgRecord(const clang::FunctionDecl *FD, unsigned index) {
+inline const clang::CXXRecordDecl *Extractor::templateArgRecord(const clang::FunctionDecl *FD, unsigned index) {
   const auto *args = FD->getTemplateSpecializationArgs();
   if (!args || index >= args->size() || (*args)[index].getKind() != clang::TemplateArgument::Type) return nullptr;
   return (*args)[index].getAsType()->getAsCXXRecordDecl();
 }
 
 /// The catalog's handler signature that FD has, or null.
-inline const HandlerSignature * Extractor::handlerSignatureOf(const clang::FunctionDecl *FD) {
+inline const HandlerSignature *Extractor::handlerSignatureOf(const clang::FunctionDecl *FD) {
   using namespace clang;
   if (FD->getNumParams() != 1) return nullptr;
   auto recordName = [&](QualType T) -> std::string {
@@ -84,7 +84,10 @@ inline const HandlerSignature * Extractor::handlerSignatureOf(const clang::Funct
 
 inline std::string Extractor::signatureText(const HandlerSignature &h) {
   if (!h.text.empty()) return h.text;
-  auto last = [](const std::string &q) { size_t p = q.rfind("::"); return p == std::string::npos ? q : q.substr(p + 2); };
+  auto last = [](const std::string &q) {
+    size_t p = q.rfind("::");
+    return p == std::string::npos ? q : q.substr(p + 2);
+  };
   return last(h.returns) + "(" + last(h.parameter) + (h.passing == "value" ? "" : " const&") + ")";
 }
 
@@ -95,7 +98,8 @@ inline std::string Extractor::signatureText(const HandlerSignature &h) {
 inline int Extractor::nextEventFailure(const clang::Expr *cond) {
   using namespace clang;
   const Expr *E = withoutExpect(cond);
-  if (auto *UO = dyn_cast<UnaryOperator>(E); UO && UO->getOpcode() == UO_LNot) return -nextEventFailure(UO->getSubExpr());
+  if (auto *UO = dyn_cast<UnaryOperator>(E); UO && UO->getOpcode() == UO_LNot)
+    return -nextEventFailure(UO->getSubExpr());
   if (auto *BO = dyn_cast<BinaryOperator>(E); BO && BO->isEqualityOp())
     for (auto [x, c] : {std::pair{BO->getLHS(), BO->getRHS()}, std::pair{BO->getRHS(), BO->getLHS()}}) {
       llvm::APSInt v;
@@ -108,7 +112,8 @@ inline bool Extractor::fetchesNextEvent(const clang::Expr *E) {
   using namespace clang;
   E = E->IgnoreParenImpCasts();
   if (const VarDecl *local = snapshotLocal(E)) E = local->getInit()->IgnoreParenImpCasts();
-  if (auto *BO = dyn_cast<BinaryOperator>(E); BO && BO->getOpcode() == BO_Assign) E = BO->getRHS()->IgnoreParenImpCasts();
+  if (auto *BO = dyn_cast<BinaryOperator>(E); BO && BO->getOpcode() == BO_Assign)
+    E = BO->getRHS()->IgnoreParenImpCasts();
   auto *CE = dyn_cast<CallExpr>(E);
   const FunctionDecl *FD = CE ? CE->getDirectCallee() : nullptr;
   if (!FD || !FD->getIdentifier() || FD->getName() != "curl_easy_perform" || CE->getNumArgs() != 1) return false;

@@ -8,7 +8,7 @@ namespace coldstart {
 /// The declaration that names a function node. Each instantiation of a template is a
 /// node of its own: `create<S3Client>()` in main and `create<Scratch>()` in the
 /// handler construct different things, and `if constexpr` keeps different branches.
-inline const clang::FunctionDecl * Extractor::patternOf(const clang::FunctionDecl *FD) { return FD->getCanonicalDecl(); }
+inline const clang::FunctionDecl *Extractor::patternOf(const clang::FunctionDecl *FD) { return FD->getCanonicalDecl(); }
 
 inline std::string Extractor::usrOf(const clang::Decl *D) {
   llvm::SmallString<128> buf;
@@ -27,8 +27,7 @@ inline std::string Extractor::lambdaNodeId(const clang::FunctionDecl *op) {
 }
 
 inline std::string Extractor::idOf(const clang::FunctionDecl *FD) {
-  if (auto *MD = llvm::dyn_cast<clang::CXXMethodDecl>(FD); MD && MD->getParent()->isLambda())
-    return lambdaNodeId(MD);
+  if (auto *MD = llvm::dyn_cast<clang::CXXMethodDecl>(FD); MD && MD->getParent()->isLambda()) return lambdaNodeId(MD);
   return usrOf(FD);
 }
 

@@ -65,7 +65,7 @@ inline bool Extractor::hasTag(const CatalogFunction &f, const char *tag) {
 
 /// The expression that actually builds a stored value: through casts, temporaries,
 /// `new`, and a smart pointer built from `new`.
-inline const clang::Stmt * Extractor::coreOf(const clang::Expr *E) {
+inline const clang::Stmt *Extractor::coreOf(const clang::Expr *E) {
   using namespace clang;
   while (E) {
     const Expr *next = E->IgnoreImplicit();
@@ -92,8 +92,9 @@ inline std::string Extractor::objectKey(const clang::Expr *E) {
     else if (auto *OC = dyn_cast<CXXOperatorCallExpr>(E);
              OC && (OC->getOperator() == OO_Arrow || OC->getOperator() == OO_Star) && OC->getNumArgs() >= 1)
       E = OC->getArg(0);
-    else if (auto *MC = dyn_cast<CXXMemberCallExpr>(E);
-             MC && MC->getMethodDecl() && MC->getMethodDecl()->getIdentifier() && MC->getMethodDecl()->getName() == "get")
+    else if (auto *MC = dyn_cast<CXXMemberCallExpr>(E); MC && MC->getMethodDecl() &&
+                                                        MC->getMethodDecl()->getIdentifier() &&
+                                                        MC->getMethodDecl()->getName() == "get")
       E = MC->getImplicitObjectArgument();
     else break;
   }
@@ -131,11 +132,11 @@ inline void Extractor::noteArgParam(Site &s, const clang::Expr *arg) {
   using namespace clang;
   const Expr *e = stripForFlow(arg);
   for (int i = 0; i < 4; ++i) {
-    if (auto *MC = dyn_cast<CXXMemberCallExpr>(e); MC && MC->getMethodDecl() && MC->getMethodDecl()->getIdentifier() &&
-                                                 (MC->getMethodDecl()->getName() == "c_str" || MC->getMethodDecl()->getName() == "data"))
+    if (auto *MC = dyn_cast<CXXMemberCallExpr>(e);
+        MC && MC->getMethodDecl() && MC->getMethodDecl()->getIdentifier() &&
+        (MC->getMethodDecl()->getName() == "c_str" || MC->getMethodDecl()->getName() == "data"))
       e = stripForFlow(MC->getImplicitObjectArgument());
-    else if (auto *CC = dyn_cast<CXXConstructExpr>(e); CC && CC->getNumArgs() == 1)
-      e = stripForFlow(CC->getArg(0));
+    else if (auto *CC = dyn_cast<CXXConstructExpr>(e); CC && CC->getNumArgs() == 1) e = stripForFlow(CC->getArg(0));
     else break;
   }
   if (auto *DRE = dyn_cast<DeclRefExpr>(e))
@@ -146,7 +147,7 @@ inline void Extractor::noteArgParam(Site &s, const clang::Expr *arg) {
 
 inline void Extractor::resolveArgParams() {
   using namespace clang;
-  std::map<std::string, std::set<std::string>> texts; // "<fn>#i" -> argument texts at call sites
+  std::map<std::string, std::set<std::string>> texts;  // "<fn>#i" -> argument texts at call sites
   std::map<std::string, std::set<std::string>> params; // "<fn>#i" -> caller parameters passed through
   for (const auto &[fn, calls] : callsTo_) {
     std::string fid = idOf(fn);
@@ -228,7 +229,8 @@ inline void Extractor::noteClientUse(const clang::CXXMemberCallExpr *MC) {
   // A client that talks to the Lambda Runtime API (localhost) is not a remote connection.
   if (MC->getNumArgs() > 0) {
     const Expr *a = stripForFlow(MC->getArg(0));
-    bool runtimeApi = mentionsMarker(a) || (isa<StringLiteral>(a) && cast<StringLiteral>(a)->getString().contains("/runtime/"));
+    bool runtimeApi =
+        mentionsMarker(a) || (isa<StringLiteral>(a) && cast<StringLiteral>(a)->getString().contains("/runtime/"));
     if (auto *DRE = dyn_cast<DeclRefExpr>(a))
       if (auto *VD = dyn_cast<VarDecl>(DRE->getDecl()); VD && markerVars_.count(VD)) runtimeApi = true;
     if (runtimeApi) s.data["runtime-api"] = "1";

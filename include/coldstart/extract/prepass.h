@@ -19,7 +19,8 @@ inline void Extractor::prepass() {
       return clang::RecursiveASTVisitor<Collector>::TraverseDecl(D);
     }
     bool VisitVarDecl(clang::VarDecl *VD) {
-      if (auto *RD = VD->getType()->getAsCXXRecordDecl(); RD && !x.inSystem(RD->getLocation()) && x.isShortLivedLocal(VD))
+      if (auto *RD = VD->getType()->getAsCXXRecordDecl();
+          RD && !x.inSystem(RD->getLocation()) && x.isShortLivedLocal(VD))
         x.shortLivedClasses_.insert(RD->getCanonicalDecl());
       if (VD->getInit() && x.mentionsMarker(VD->getInit())) x.markerVars_.insert(VD);
       return true;

@@ -43,8 +43,8 @@ inline bool Extractor::VisitCallExpr(clang::CallExpr *E) {
 
 inline bool Extractor::VisitReturnStmt(clang::ReturnStmt *S) {
   if (!frame() || !S->getRetValue()) return true;
-  if (const clang::FunctionDecl *fn = enclosingFunctionOfFrame(); fn && fn->getIdentifier() &&
-                                                                headerish(fn->getName(), fn->getReturnType()))
+  if (const clang::FunctionDecl *fn = enclosingFunctionOfFrame();
+      fn && fn->getIdentifier() && headerish(fn->getName(), fn->getReturnType()))
     markHeaderContext(S->getRetValue());
   return true;
 }
@@ -105,7 +105,7 @@ inline void Extractor::markHeaderContext(const clang::Stmt *S) {
 }
 
 /// The "Connection: close" literal that `E` is (through std::string construction).
-inline const clang::StringLiteral * Extractor::closeHeaderLiteral(const clang::Expr *E) {
+inline const clang::StringLiteral *Extractor::closeHeaderLiteral(const clang::Expr *E) {
   using namespace clang;
   E = stripForFlow(E);
   if (auto *CE = dyn_cast_or_null<CXXConstructExpr>(E); CE && CE->getNumArgs() >= 1) E = stripForFlow(CE->getArg(0));

@@ -77,7 +77,8 @@ inline void Extractor::noteFieldSetting(const clang::BinaryOperator *E) {
   if (!ME) return;
   auto *FD = dyn_cast<FieldDecl>(ME->getMemberDecl());
   if (!FD) return;
-  for (const CatalogSetting *st : cat_.settingsFor(qualifiedName(FD))) recordSetting(*st, E->getRHS(), E->getBeginLoc());
+  for (const CatalogSetting *st : cat_.settingsFor(qualifiedName(FD)))
+    recordSetting(*st, E->getRHS(), E->getBeginLoc());
 }
 
 } // namespace coldstart

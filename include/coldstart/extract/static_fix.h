@@ -14,8 +14,7 @@ inline void Extractor::noteDeclaration(const clang::DeclStmt *DS, const clang::V
     else if (auto *EC = dyn_cast<ExprWithCleanups>(core)) core = EC->getSubExpr()->IgnoreImplicit();
     else break;
   }
-  if (isa<CXXConstructExpr>(core) || isa<CallExpr>(core))
-    forms_[core] = {"declaration", DS->getBeginLoc(), VD, DS};
+  if (isa<CXXConstructExpr>(core) || isa<CallExpr>(core)) forms_[core] = {"declaration", DS->getBeginLoc(), VD, DS};
   storeTargets_[coreOf(VD->getInit())] = "var:" + usrOf(VD);
 }
 
@@ -45,18 +44,19 @@ inline void Extractor::noteStatementEnd(Site &site, const clang::DeclStmt *DS, c
   llvm::StringRef line = sm_.getBufferData(sm_.getFileID(sm_.getFileLoc(DS->getBeginLoc())));
   size_t lineStart = b.offset - (b.col - 1);
   std::string indent;
-  for (size_t i = lineStart; i < b.offset && i < line.size() && (line[i] == ' ' || line[i] == '\t'); ++i) indent += line[i];
+  for (size_t i = lineStart; i < b.offset && i < line.size() && (line[i] == ' ' || line[i] == '\t'); ++i)
+    indent += line[i];
   site.data["indent"] = indent;
 }
 
 /// Offers "make it a function-local static" when that is mechanical and safe: a
 /// block-level local, alone in its declaration, whose initialiser reads nothing
 /// per-invocation and that is never moved from, returned, released or reassigned.
-inline void Extractor::offerStaticFix(Site &site, const clang::VarDecl *VD, const clang::DeclStmt *DS, const CatalogClass &entry) {
+inline void Extractor::offerStaticFix(Site &site, const clang::VarDecl *VD, const clang::DeclStmt *DS,
+                                      const CatalogClass &entry) {
   using namespace clang;
   site.data["variable"] = VD->getName().str();
-  if (!DS || !blockLevelDecls_.count(DS) || !VD->isLocalVarDecl() || VD->isStaticLocal() || VD->isConstexpr())
-    return;
+  if (!DS || !blockLevelDecls_.count(DS) || !VD->isLocalVarDecl() || VD->isStaticLocal() || VD->isConstexpr()) return;
   QualType T = VD->getType();
   if (T->isReferenceType() || T->isPointerType() || T->isArrayType() || !T->isRecordType()) return;
   if (DS->getBeginLoc().isMacroID() || VD->getEndLoc().isMacroID() || VD->getLocation().isMacroID()) return;
@@ -166,7 +166,8 @@ inline bool Extractor::usesAllowStatic(const clang::Stmt *body, const clang::Var
           continue;
         if (auto *U = dyn_cast<UnaryOperator>(P); U && (U->getOpcode() == UO_AddrOf || U->getOpcode() == UO_Deref))
           continue;
-        if (auto *CC = dyn_cast<CXXConstructExpr>(P); CC && CC->getConstructor() && CC->getConstructor()->isCopyOrMoveConstructor())
+        if (auto *CC = dyn_cast<CXXConstructExpr>(P);
+            CC && CC->getConstructor() && CC->getConstructor()->isCopyOrMoveConstructor())
           continue;
         break;
       }
@@ -187,8 +188,7 @@ inline bool Extractor::usesAllowStatic(const clang::Stmt *body, const clang::Var
               break;
             }
           if (isa<FieldDecl>(ME->getMemberDecl())) {
-            if (auto *BO = outer ? dyn_cast<BinaryOperator>(outer) : nullptr; BO && BO->isAssignmentOp())
-              ok = false;
+            if (auto *BO = outer ? dyn_cast<BinaryOperator>(outer) : nullptr; BO && BO->isAssignmentOp()) ok = false;
             if (auto *OC = outer ? dyn_cast<CXXOperatorCallExpr>(outer) : nullptr; OC && OC->isAssignmentOp())
               ok = false;
           } else if (auto *M = dyn_cast<CXXMethodDecl>(ME->getMemberDecl()); M && M->getIdentifier()) {
@@ -227,7 +227,7 @@ inline bool Extractor::refersTo(const clang::Expr *E, const clang::VarDecl *VD) 
   return DRE && DRE->getDecl() == VD;
 }
 
-inline const clang::FunctionDecl * Extractor::enclosingFunction(const clang::Decl *D) {
+inline const clang::FunctionDecl *Extractor::enclosingFunction(const clang::Decl *D) {
   for (const clang::DeclContext *C = D->getDeclContext(); C; C = C->getParent())
     if (auto *FD = llvm::dyn_cast<clang::FunctionDecl>(C)) return FD;
   return nullptr;

@@ -11,8 +11,8 @@ inline void Extractor::describeStaticVar(const clang::VarDecl *VD, std::map<std:
   using namespace clang;
   attrs["variable"] = VD->getName().str();
   attrs["type"] = VD->getType().getAsString(ctx_.getPrintingPolicy());
-  bool dynamic = ctx_.getLangOpts().CPlusPlus && VD->getInit() && !VD->isConstexpr() &&
-                 !VD->hasAttr<ConstInitAttr>() && !VD->getInit()->isValueDependent() && !VD->hasConstantInitialization();
+  bool dynamic = ctx_.getLangOpts().CPlusPlus && VD->getInit() && !VD->isConstexpr() && !VD->hasAttr<ConstInitAttr>() &&
+                 !VD->getInit()->isValueDependent() && !VD->hasConstantInitialization();
   if (dynamic) attrs["dynamic-init"] = "1";
   if (VD->getTLSKind() != VarDecl::TLS_None) attrs["thread_local"] = "1";
   if (VD->isStaticDataMember()) attrs["static-member"] = "1";

@@ -28,8 +28,7 @@ inline bool Extractor::TraverseVarTemplateSpecializationDecl(clang::VarTemplateS
 
 /// Variables: function-local statics run once; namespace-scope and static data
 /// members (and the instantiations of variable templates) are static-init nodes.
-template <typename BaseTraverse>
-inline bool Extractor::traverseVar(clang::VarDecl *VD, BaseTraverse base) {
+template <typename BaseTraverse> inline bool Extractor::traverseVar(clang::VarDecl *VD, BaseTraverse base) {
   using namespace clang;
   if (!VD->hasInit()) return base();
   if (VD->isStaticLocal() && frame()) {
@@ -72,8 +71,7 @@ inline bool Extractor::VisitVarDecl(clang::VarDecl *VD) {
   if (!frame()) return true;
   // Objects with automatic storage are destroyed at the end of their scope.
   if (VD->hasLocalStorage() && !isa<ParmVarDecl>(VD) && !VD->getType()->isReferenceType())
-    if (auto *RD = VD->getType()->getAsCXXRecordDecl())
-      addDestructorEdge(RD, VD->getLocation());
+    if (auto *RD = VD->getType()->getAsCXXRecordDecl()) addDestructorEdge(RD, VD->getLocation());
   return true;
 }
 
@@ -173,8 +171,9 @@ inline bool Extractor::TraverseDoStmt(clang::DoStmt *S) {
 }
 
 inline bool Extractor::TraverseCXXForRangeStmt(clang::CXXForRangeStmt *S) {
-  return traverseLoop(S, S->getRangeInit(), [&] { return Base::TraverseCXXForRangeStmt(S); },
-                      /*rangeLoop=*/true);
+  return traverseLoop(
+      S, S->getRangeInit(), [&] { return Base::TraverseCXXForRangeStmt(S); },
+      /*rangeLoop=*/true);
 }
 
 inline bool Extractor::TraverseLambdaExpr(clang::LambdaExpr *LE) {

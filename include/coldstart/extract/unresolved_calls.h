@@ -13,7 +13,7 @@ namespace coldstart {
 // is certain, only its arguments are not: it is an edge, and a registration stays a
 // registration. Calls that name several overloads are not guessed at.
 /// The one function a recovered call names, or null.
-inline const clang::FunctionDecl * Extractor::recoveredCallee(const clang::Expr *callee) {
+inline const clang::FunctionDecl *Extractor::recoveredCallee(const clang::Expr *callee) {
   using namespace clang;
   auto *ULE = dyn_cast_or_null<UnresolvedLookupExpr>(callee ? callee->IgnoreParenImpCasts() : nullptr);
   if (!ULE || ULE->getNumDecls() == 0) return nullptr;
@@ -30,7 +30,7 @@ inline const clang::FunctionDecl * Extractor::recoveredCallee(const clang::Expr 
 
 /// The catalog's registration function that all candidates of a recovered call name
 /// (every overload of run_handler is run_handler), or null.
-inline const CatalogFunction * Extractor::recoveredRegistration(const clang::Expr *callee) {
+inline const CatalogFunction *Extractor::recoveredRegistration(const clang::Expr *callee) {
   using namespace clang;
   auto *ULE = dyn_cast_or_null<UnresolvedLookupExpr>(callee ? callee->IgnoreParenImpCasts() : nullptr);
   if (!ULE || ULE->getNumDecls() == 0) return nullptr;
@@ -46,7 +46,8 @@ inline const CatalogFunction * Extractor::recoveredRegistration(const clang::Exp
   return entry && entry->kind == Kind::RegisterHandler ? entry : nullptr;
 }
 
-inline void Extractor::noteRecoveredCall(const clang::Expr *callee, llvm::ArrayRef<const clang::Expr *> args, clang::SourceLocation loc) {
+inline void Extractor::noteRecoveredCall(const clang::Expr *callee, llvm::ArrayRef<const clang::Expr *> args,
+                                         clang::SourceLocation loc) {
   if (!frame()) return;
   if (const CatalogFunction *reg = recoveredRegistration(callee)) {
     unsigned arg = reg->arg < 0 ? 0 : unsigned(reg->arg);
@@ -60,7 +61,8 @@ inline void Extractor::noteRecoveredCall(const clang::Expr *callee, llvm::ArrayR
 inline bool Extractor::TraverseRecoveryExpr(clang::RecoveryExpr *E) {
   auto subs = E->subExpressions();
   if (!subs.empty())
-    noteRecoveredCall(subs.front(), llvm::ArrayRef<const clang::Expr *>(subs.data() + 1, subs.size() - 1), E->getBeginLoc());
+    noteRecoveredCall(subs.front(), llvm::ArrayRef<const clang::Expr *>(subs.data() + 1, subs.size() - 1),
+                      E->getBeginLoc());
   return Base::TraverseRecoveryExpr(E);
 }
 
@@ -92,7 +94,8 @@ inline void Extractor::noteArgSlots(const clang::CallExpr *CE, const clang::Func
   if (!FD || isa<CXXOperatorCallExpr>(CE) || inSystem(FD->getLocation()) || FD->getBuiltinID()) return;
   for (unsigned i = 0; i < CE->getNumArgs(); ++i) {
     const Expr *a = CE->getArg(i)->IgnoreParenImpCasts();
-    if (auto *U = dyn_cast<UnaryOperator>(a); U && U->getOpcode() == UO_AddrOf) a = U->getSubExpr()->IgnoreParenImpCasts();
+    if (auto *U = dyn_cast<UnaryOperator>(a); U && U->getOpcode() == UO_AddrOf)
+      a = U->getSubExpr()->IgnoreParenImpCasts();
     if (auto *DRE = dyn_cast<DeclRefExpr>(a); DRE && isa<FunctionDecl>(DRE->getDecl()))
       argSlots_[DRE] = idOf(patternOf(FD)) + "#" + std::to_string(i);
   }
