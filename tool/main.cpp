@@ -296,6 +296,137 @@ bool readFactsFile(const std::string &path, std::vector<TUFacts> &facts, std::st
   return true;
 }
 
+/// Notes and errors on stderr, after the findings. With --quiet, the files analysed
+/// without some of their headers are one line.
+void printErrors(const RunResult &result, bool quiet) {
+  // With --quiet, the files analysed without some of their headers are one line.
+  std::set<std::string> quietened;
+  if (quiet && result.incomplete.size() > 0) {
+    for (const IncompleteAnalysis &ia : result.incomplete)
+      quietened.insert(formatFactsError({ia.file, ia.message, {}, ""}));
+    std::cerr
+        << "coldstart-lint: note: " << result.incomplete.size()
+        << (result.incomplete.size() == 1 ? " file was" : " files were")
+        << " analysed without some of their headers (findings may be incomplete; run without --quiet to see which)\n";
+  }
+  for (const std::string &n : result.notes)
+    if (!quietened.count(n)) std::cerr << "coldstart-lint: note: " << n << "\n";
+  for (const auto &e : result.errors.list) std::cerr << "coldstart-lint: error: " << e.message << "\n";
+}
+
+/// --init-report: every dynamic initialiser that runs at cold start, with its cost.
+int initReport(const CliOptions &o, Driver &driver, const RunResult &result) {
+  // The check's option, as the check reads it: configured, else the default it declares.
+  unsigned long threshold = 0;
+  if (const Check *c = driver.session().findCheck("coldstart-heavy-static-init"))
+    if (!parseUnsigned(checkOption(*c, "LargeContainerThreshold", driver.session().checkOptions()), threshold))
+      parseUnsigned(checkOption(*c, "LargeContainerThreshold", {}), threshold);
+  Program program = driver.program(result.facts); // the report points into it
+  auto inits = analyseStaticInits(program, driver.catalog(), unsigned(threshold));
+  if (o.format == "json")
+    std::cout << initReportToJson(inits, result.errors, kVersion)
+                     .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+              << "\n";
+  else printInitReportText(std::cout, inits);
+  std::cout.flush();
+  printErrors(result, o.quiet);
+  return result.errors.empty() ? 0 : 2;
+}
+
+/// --export-fixes and --fix: the replacements written out, or applied and the fixed
+/// files analysed again (what is printed is what remains).
+void applyFixes(const CliOptions &o, Driver &driver, RunResult &result) {
+  std::string fixError;
+  if (o.exportFixes && !exportFixesYaml(*o.exportFixes, result.findings, fixError))
+    result.errors.add(*o.exportFixes, fixError);
+  if (o.fix) {
+    // A file that does not compile is not rewritten (the fix may be wrong where the
+    // parse was): clang-tidy's --fix-errors says to do it anyway.
+    std::vector<std::string> analysed;
+    for (const TUFacts &tu : result.facts) {
+      bool broken = std::any_of(tu.errors.begin(), tu.errors.end(),
+                                [](const FactsError &e) { return e.message == "does not compile"; });
+      if (broken && !o.fixErrors) {
+        result.notes.push_back(displayPath(tu.mainFile) +
+                               ": not fixed, because it does not compile (--fix-errors applies fixes anyway)");
+        continue;
+      }
+      analysed.push_back(tu.mainFile);
+    }
+    FixOutcome fixes = applyFixesInPlace(result.findings, analysed, driver.sources());
+    if (!fixes.fixed.empty()) {
+      // Re-analyse the fixed files: what is printed is what remains.
+      for (const std::string &f : fixes.fixed) driver.forgetBuffer(f);
+      RunResult again = driver.run();
+      again.notes.insert(again.notes.begin(), "applied " + std::to_string(fixes.replacements) +
+                                                  (fixes.replacements == 1 ? " fix" : " fixes") + " in " +
+                                                  std::to_string(fixes.fixed.size()) +
+                                                  (fixes.fixed.size() == 1 ? " file" : " files") +
+                                                  "; the findings below remain");
+      for (const auto &e : result.errors.list) again.errors.add(e.file, e.message);
+      result = std::move(again);
+    }
+    // Fixes outside the analysed files are not applied: a note, not a failure.
+    for (const std::string &msg : fixes.notAllowed) result.notes.push_back(msg);
+    for (const std::string &msg : fixes.errors) result.errors.add("", msg);
+  }
+}
+
+/// The findings on stdout, in the chosen format.
+void emitFindings(const CliOptions &o, Driver &driver, const RunResult &result) {
+  if (o.format == "json") {
+    std::cout << findingsToJson(result.findings, result.errors, kVersion, result.incomplete)
+                     .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+              << "\n";
+  } else if (o.format == "sarif") {
+    SarifEmitter sarif(driver.sources(), kVersion);
+    std::vector<const Check *> rules;
+    for (const auto &c : driver.session().checks()) rules.push_back(c.get());
+    std::cout << sarif.document(result.findings, result.errors, rules, result.notes)
+                     .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+              << "\n";
+  } else if (o.format == "github") {
+    emitGithub(std::cout, result.findings);
+  } else {
+    TextEmitter text(std::cout, driver.sources(), colorOutput());
+    text.emit(result.findings);
+  }
+}
+
+/// The one-line summary on stderr: findings, files, cache hits, NOLINT.
+void printSummary(const RunResult &result) {
+  size_t warnings = 0, errors = 0;
+  for (const Finding &f : result.findings) (f.severity == "error" ? errors : warnings)++;
+  std::cerr << "coldstart-lint: " << result.findings.size() << (result.findings.size() == 1 ? " finding" : " findings");
+  if (errors) std::cerr << " (" << errors << (errors == 1 ? " error" : " errors") << ")";
+  std::cerr << " in " << result.analysed << (result.analysed == 1 ? " file" : " files");
+  if (result.cacheHits) std::cerr << " (" << result.cacheHits << " from the cache)";
+  if (result.suppressed) std::cerr << ", " << result.suppressed << " suppressed by NOLINT";
+  std::cerr << "\n";
+}
+
+/// --explain and --list-checks; -1 when neither was asked for.
+int describeChecks(const CliOptions &o, Driver &driver) {
+  if (o.explain) {
+    const Check *c = driver.session().findCheck(*o.explain);
+    if (!c) c = driver.session().findCheck("coldstart-" + *o.explain);
+    if (!c) {
+      std::cerr << "coldstart-lint: error: unknown check '" << *o.explain << "' (see --list-checks)\n";
+      return 2;
+    }
+    std::cout << c->doc();
+    return 0;
+  }
+  if (o.listChecks) {
+    std::cout << "Enabled checks:\n";
+    for (const Check *c :
+         driver.session().enabledChecks(o.driver.files.empty() ? std::string() : o.driver.files.front()))
+      std::cout << "    " << c->id() << "\n        " << c->summary() << "\n";
+    return 0;
+  }
+  return -1;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -349,23 +480,7 @@ int main(int argc, char **argv) {
     return server.run();
   }
 
-  if (o.explain) {
-    const Check *c = driver.session().findCheck(*o.explain);
-    if (!c) c = driver.session().findCheck("coldstart-" + *o.explain);
-    if (!c) {
-      std::cerr << "coldstart-lint: error: unknown check '" << *o.explain << "' (see --list-checks)\n";
-      return 2;
-    }
-    std::cout << c->doc();
-    return 0;
-  }
-  if (o.listChecks) {
-    std::cout << "Enabled checks:\n";
-    for (const Check *c :
-         driver.session().enabledChecks(o.driver.files.empty() ? std::string() : o.driver.files.front()))
-      std::cout << "    " << c->id() << "\n        " << c->summary() << "\n";
-    return 0;
-  }
+  if (int rc = describeChecks(o, driver); rc >= 0) return rc;
   if (o.fix && o.linkMode) return usageError("--fix needs the sources: run it without 'link'");
   if (!o.linkMode && o.driver.files.empty() && !o.driver.buildPath)
     return usageError("no input files (name files, or give -p <build-path> to analyse a whole project)");
@@ -385,116 +500,21 @@ int main(int argc, char **argv) {
     result = driver.run();
   }
 
-  auto printErrors = [&] {
-    // With --quiet, the files analysed without some of their headers are one line.
-    std::set<std::string> quietened;
-    if (o.quiet && result.incomplete.size() > 0) {
-      for (const IncompleteAnalysis &ia : result.incomplete)
-        quietened.insert(formatFactsError({ia.file, ia.message, {}, ""}));
-      std::cerr
-          << "coldstart-lint: note: " << result.incomplete.size()
-          << (result.incomplete.size() == 1 ? " file was" : " files were")
-          << " analysed without some of their headers (findings may be incomplete; run without --quiet to see which)\n";
-    }
-    for (const std::string &n : result.notes)
-      if (!quietened.count(n)) std::cerr << "coldstart-lint: note: " << n << "\n";
-    for (const auto &e : result.errors.list) std::cerr << "coldstart-lint: error: " << e.message << "\n";
-  };
-
   if (o.factsOut) {
     if (!writeFactsFile(*o.factsOut, result.facts, error)) result.errors.add(*o.factsOut, error);
-    printErrors();
+    printErrors(result, o.quiet);
     if (!o.quiet)
       std::cerr << "coldstart-lint: facts of " << result.facts.size() << (result.facts.size() == 1 ? " file" : " files")
                 << " written to " << *o.factsOut << " (" << result.cacheHits << " from the cache)\n";
     return result.errors.empty() ? 0 : 2;
   }
 
-  if (o.initReport) {
-    // The check's option, as the check reads it: configured, else the default it declares.
-    unsigned long threshold = 0;
-    if (const Check *c = driver.session().findCheck("coldstart-heavy-static-init"))
-      if (!parseUnsigned(checkOption(*c, "LargeContainerThreshold", driver.session().checkOptions()), threshold))
-        parseUnsigned(checkOption(*c, "LargeContainerThreshold", {}), threshold);
-    Program program = driver.program(result.facts); // the report points into it
-    auto inits = analyseStaticInits(program, driver.catalog(), unsigned(threshold));
-    if (o.format == "json")
-      std::cout << initReportToJson(inits, result.errors, kVersion)
-                       .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
-                << "\n";
-    else printInitReportText(std::cout, inits);
-    std::cout.flush();
-    printErrors();
-    return result.errors.empty() ? 0 : 2;
-  }
-
-  if (o.fix || o.exportFixes) {
-    std::string fixError;
-    if (o.exportFixes && !exportFixesYaml(*o.exportFixes, result.findings, fixError))
-      result.errors.add(*o.exportFixes, fixError);
-    if (o.fix) {
-      // A file that does not compile is not rewritten (the fix may be wrong where the
-      // parse was): clang-tidy's --fix-errors says to do it anyway.
-      std::vector<std::string> analysed;
-      for (const TUFacts &tu : result.facts) {
-        bool broken = std::any_of(tu.errors.begin(), tu.errors.end(),
-                                  [](const FactsError &e) { return e.message == "does not compile"; });
-        if (broken && !o.fixErrors) {
-          result.notes.push_back(displayPath(tu.mainFile) +
-                                 ": not fixed, because it does not compile (--fix-errors applies fixes anyway)");
-          continue;
-        }
-        analysed.push_back(tu.mainFile);
-      }
-      FixOutcome fixes = applyFixesInPlace(result.findings, analysed, driver.sources());
-      if (!fixes.fixed.empty()) {
-        // Re-analyse the fixed files: what is printed is what remains.
-        for (const std::string &f : fixes.fixed) driver.forgetBuffer(f);
-        RunResult again = driver.run();
-        again.notes.insert(again.notes.begin(), "applied " + std::to_string(fixes.replacements) +
-                                                    (fixes.replacements == 1 ? " fix" : " fixes") + " in " +
-                                                    std::to_string(fixes.fixed.size()) +
-                                                    (fixes.fixed.size() == 1 ? " file" : " files") +
-                                                    "; the findings below remain");
-        for (const auto &e : result.errors.list) again.errors.add(e.file, e.message);
-        result = std::move(again);
-      }
-      // Fixes outside the analysed files are not applied: a note, not a failure.
-      for (const std::string &msg : fixes.notAllowed) result.notes.push_back(msg);
-      for (const std::string &msg : fixes.errors) result.errors.add("", msg);
-    }
-  }
-
-  if (o.format == "json") {
-    std::cout << findingsToJson(result.findings, result.errors, kVersion, result.incomplete)
-                     .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
-              << "\n";
-  } else if (o.format == "sarif") {
-    SarifEmitter sarif(driver.sources(), kVersion);
-    std::vector<const Check *> rules;
-    for (const auto &c : driver.session().checks()) rules.push_back(c.get());
-    std::cout << sarif.document(result.findings, result.errors, rules, result.notes)
-                     .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
-              << "\n";
-  } else if (o.format == "github") {
-    emitGithub(std::cout, result.findings);
-  } else {
-    TextEmitter text(std::cout, driver.sources(), colorOutput());
-    text.emit(result.findings);
-  }
+  if (o.initReport) return initReport(o, driver, result);
+  if (o.fix || o.exportFixes) applyFixes(o, driver, result);
+  emitFindings(o, driver, result);
   std::cout.flush();
-  printErrors();
-  if (!o.quiet) {
-    size_t warnings = 0, errors = 0;
-    for (const Finding &f : result.findings) (f.severity == "error" ? errors : warnings)++;
-    std::cerr << "coldstart-lint: " << result.findings.size()
-              << (result.findings.size() == 1 ? " finding" : " findings");
-    if (errors) std::cerr << " (" << errors << (errors == 1 ? " error" : " errors") << ")";
-    std::cerr << " in " << result.analysed << (result.analysed == 1 ? " file" : " files");
-    if (result.cacheHits) std::cerr << " (" << result.cacheHits << " from the cache)";
-    if (result.suppressed) std::cerr << ", " << result.suppressed << " suppressed by NOLINT";
-    std::cerr << "\n";
-  }
+  printErrors(result, o.quiet);
+  if (!o.quiet) printSummary(result);
   if (!result.errors.empty()) return 2;
   return result.findings.empty() ? 0 : 1;
 }
