@@ -263,6 +263,11 @@ private:
 
   // ---- object lifetimes: where an object is stored and how long it lives (extract/lifetimes.h)
   const clang::Decl *storageOf(const clang::Expr *E);
+  const clang::Expr *copiedFrom(const clang::Expr *E);
+  std::optional<const clang::Decl *> storageReturnedByReference(const clang::Expr *E);
+  const clang::Expr *containerOfElement(const clang::Expr *E);
+  const clang::Decl *variableStorage(const clang::VarDecl *VD);
+  const clang::Decl *memberStorage(const clang::MemberExpr *ME, const clang::FieldDecl *FD);
   void noteReleasingDeleter(const clang::VarDecl *VD, const clang::Expr *init);
   bool isShortLivedLocal(const clang::VarDecl *VD);
 
