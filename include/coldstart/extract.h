@@ -354,6 +354,13 @@ private:
   bool storedParam_ = false;          ///< ... through a parameter stored and called elsewhere
   void resolveCallables(const clang::Expr *E, std::vector<Target> &out, std::set<const void *> &seen, int depth,
                         const std::string &via);
+  void addTarget(std::vector<Target> &out, const std::string &id, const std::string &via);
+  void resolveDeclRef(const clang::DeclRefExpr *DRE, std::vector<Target> &out, std::set<const void *> &seen, int depth,
+                      const std::string &via);
+  void resolveMember(const clang::MemberExpr *ME, std::vector<Target> &out, std::set<const void *> &seen, int depth,
+                     const std::string &via);
+  void resolveCallResult(const clang::CallExpr *CE, std::vector<Target> &out, std::set<const void *> &seen, int depth,
+                         const std::string &via);
   void noteFunctionObjectArgs(const clang::FunctionDecl *callee, llvm::ArrayRef<const clang::Expr *> args);
   void noteStoredArgs(const clang::FunctionDecl *callee, llvm::ArrayRef<const clang::Expr *> args);
   std::unordered_set<const clang::Expr *> handedOn_;

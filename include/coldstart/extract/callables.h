@@ -59,60 +59,17 @@ inline const clang::Expr *Extractor::stripForFlow(const clang::Expr *E) {
   return E;
 }
 
+/// The callables an expression can evaluate to (lambdas, functions, methods, function
+/// objects), through variables, members, containers, conditionals, calls and parameters.
 inline void Extractor::resolveCallables(const clang::Expr *E, std::vector<Target> &out, std::set<const void *> &seen,
                                         int depth, const std::string &via) {
   using namespace clang;
   if (!E || depth > 16) return;
   E = stripForFlow(E);
   if (!seen.insert(E).second) return;
-  auto add = [&](const std::string &id) {
-    Target n{id, via, passedBy_.node, passedBy_.once};
-    for (const Target &t : out)
-      if (t.same(n)) return;
-    out.push_back(n);
-  };
-  if (auto *LE = dyn_cast<LambdaExpr>(E)) {
-    add(lambdaId(LE->getLambdaClass()));
-    return;
-  }
-  if (auto *DRE = dyn_cast<DeclRefExpr>(E)) {
-    const ValueDecl *D = DRE->getDecl();
-    if (auto *FD = dyn_cast<FunctionDecl>(D)) {
-      if (auto *MD = dyn_cast<CXXMethodDecl>(FD); MD && MD->getParent()->isLambda()) add(lambdaId(MD->getParent()));
-      else if (!inSystem(FD->getLocation()) || !FD->hasBody()) add(idOf(patternOf(FD)));
-      return;
-    }
-    if (auto *PVD = dyn_cast<ParmVarDecl>(D)) {
-      resolveParam(PVD, out, seen, depth, via);
-      return;
-    }
-    if (auto *VD = dyn_cast<VarDecl>(D)) {
-      std::string v = via.empty() ? VD->getName().str() : via;
-      if (VD->getInit()) resolveCallables(VD->getInit(), out, seen, depth + 1, v);
-      if (auto it = flows_.find(VD); it != flows_.end())
-        for (const Expr *src : it->second) resolveCallables(src, out, seen, depth + 1, v);
-      if (auto *RD = VD->getType()->getAsCXXRecordDecl()) addCallOperators(RD, out, v);
-    }
-    return;
-  }
-  if (auto *ME = dyn_cast<MemberExpr>(E)) {
-    const ValueDecl *D = ME->getMemberDecl();
-    if (auto *MD = dyn_cast<CXXMethodDecl>(D)) {
-      add(idOf(patternOf(MD)));
-      return;
-    }
-    if (auto *FD = dyn_cast<FieldDecl>(D)) {
-      if (inSystem(FD->getLocation())) { // pair.second, optional's value...
-        resolveCallables(ME->getBase(), out, seen, depth + 1, via);
-        return;
-      }
-      if (FD->hasInClassInitializer()) resolveCallables(FD->getInClassInitializer(), out, seen, depth + 1, via);
-      if (auto it = flows_.find(FD); it != flows_.end())
-        for (const Expr *src : it->second) resolveCallables(src, out, seen, depth + 1, via);
-      if (auto *RD = FD->getType()->getAsCXXRecordDecl()) addCallOperators(RD, out, via);
-    }
-    return;
-  }
+  if (auto *LE = dyn_cast<LambdaExpr>(E)) return addTarget(out, lambdaId(LE->getLambdaClass()), via);
+  if (auto *DRE = dyn_cast<DeclRefExpr>(E)) return resolveDeclRef(DRE, out, seen, depth, via);
+  if (auto *ME = dyn_cast<MemberExpr>(E)) return resolveMember(ME, out, seen, depth, via);
   if (auto *CE = dyn_cast<CXXConstructExpr>(E)) {
     for (const Expr *a : CE->arguments()) resolveCallables(a, out, seen, depth + 1, via);
     if (CE->getConstructor()) addCallOperators(CE->getConstructor()->getParent(), out, via);
@@ -122,39 +79,87 @@ inline void Extractor::resolveCallables(const clang::Expr *E, std::vector<Target
     for (const Expr *a : IL->inits()) resolveCallables(a, out, seen, depth + 1, via);
     return;
   }
-  if (auto *SIL = dyn_cast<CXXStdInitializerListExpr>(E)) {
-    resolveCallables(SIL->getSubExpr(), out, seen, depth + 1, via);
-    return;
-  }
+  if (auto *SIL = dyn_cast<CXXStdInitializerListExpr>(E))
+    return resolveCallables(SIL->getSubExpr(), out, seen, depth + 1, via);
   if (auto *CO = dyn_cast<AbstractConditionalOperator>(E)) {
     resolveCallables(CO->getTrueExpr(), out, seen, depth + 1, via);
     resolveCallables(CO->getFalseExpr(), out, seen, depth + 1, via);
     return;
   }
-  if (auto *CE = dyn_cast<CallExpr>(E)) {
-    // handlers.at(name), handlers[name], it->second, std::move(f), std::bind(&f, ...),
-    // make_handler(): what comes out is built from the object, the arguments and
-    // (for functions defined here) what the callee returns.
-    if (auto *MC = dyn_cast<CXXMemberCallExpr>(CE))
-      resolveCallables(MC->getImplicitObjectArgument(), out, seen, depth + 1, via);
-    // `make_handler()` with make_handler a lambda or function object: what comes out is
-    // what its body returns, not the object called.
-    auto *OC = dyn_cast<CXXOperatorCallExpr>(CE);
-    bool callsObject = OC && OC->getOperator() == OO_Call;
-    for (const Expr *a : CE->arguments())
-      if (!callsObject || a != CE->getArg(0)) resolveCallables(a, out, seen, depth + 1, via);
-    if (const FunctionDecl *FD = CE->getDirectCallee(); FD && !inSystem(FD->getLocation()))
-      if (const FunctionDecl *def = FD->getDefinition(); def && def->getBody()) {
-        std::function<void(const Stmt *)> walk = [&](const Stmt *S) {
-          if (!S) return;
-          if (auto *R = dyn_cast<ReturnStmt>(S)) resolveCallables(R->getRetValue(), out, seen, depth + 1, via);
-          if (isa<LambdaExpr>(S)) return; // returns inside lambdas are theirs
-          for (const Stmt *c : S->children()) walk(c);
-        };
-        walk(def->getBody());
-      }
+  if (auto *CE = dyn_cast<CallExpr>(E)) return resolveCallResult(CE, out, seen, depth, via);
+}
+
+/// One callable found, once (with the call that passed it, when it came through a parameter).
+inline void Extractor::addTarget(std::vector<Target> &out, const std::string &id, const std::string &via) {
+  Target n{id, via, passedBy_.node, passedBy_.once};
+  for (const Target &t : out)
+    if (t.same(n)) return;
+  out.push_back(n);
+}
+
+/// A function, a lambda's call operator, a parameter (its callers' arguments), or a
+/// variable (its initialiser, what flows into it, its type's call operators).
+inline void Extractor::resolveDeclRef(const clang::DeclRefExpr *DRE, std::vector<Target> &out,
+                                      std::set<const void *> &seen, int depth, const std::string &via) {
+  using namespace clang;
+  const ValueDecl *D = DRE->getDecl();
+  if (auto *FD = dyn_cast<FunctionDecl>(D)) {
+    if (auto *MD = dyn_cast<CXXMethodDecl>(FD); MD && MD->getParent()->isLambda())
+      addTarget(out, lambdaId(MD->getParent()), via);
+    else if (!inSystem(FD->getLocation()) || !FD->hasBody()) addTarget(out, idOf(patternOf(FD)), via);
     return;
   }
+  if (auto *PVD = dyn_cast<ParmVarDecl>(D)) return resolveParam(PVD, out, seen, depth, via);
+  if (auto *VD = dyn_cast<VarDecl>(D)) {
+    std::string v = via.empty() ? VD->getName().str() : via;
+    if (VD->getInit()) resolveCallables(VD->getInit(), out, seen, depth + 1, v);
+    if (auto it = flows_.find(VD); it != flows_.end())
+      for (const Expr *src : it->second) resolveCallables(src, out, seen, depth + 1, v);
+    if (auto *RD = VD->getType()->getAsCXXRecordDecl()) addCallOperators(RD, out, v);
+  }
+}
+
+/// A method, or a data member (its in-class initialiser, what flows into it, its type's
+/// call operators; a member of a library type, such as a pair's `second`, is its object).
+inline void Extractor::resolveMember(const clang::MemberExpr *ME, std::vector<Target> &out,
+                                     std::set<const void *> &seen, int depth, const std::string &via) {
+  using namespace clang;
+  const ValueDecl *D = ME->getMemberDecl();
+  if (auto *MD = dyn_cast<CXXMethodDecl>(D)) return addTarget(out, idOf(patternOf(MD)), via);
+  if (auto *FD = dyn_cast<FieldDecl>(D)) {
+    if (inSystem(FD->getLocation())) // pair.second, optional's value...
+      return resolveCallables(ME->getBase(), out, seen, depth + 1, via);
+    if (FD->hasInClassInitializer()) resolveCallables(FD->getInClassInitializer(), out, seen, depth + 1, via);
+    if (auto it = flows_.find(FD); it != flows_.end())
+      for (const Expr *src : it->second) resolveCallables(src, out, seen, depth + 1, via);
+    if (auto *RD = FD->getType()->getAsCXXRecordDecl()) addCallOperators(RD, out, via);
+  }
+}
+
+/// handlers.at(name), handlers[name], it->second, std::move(f), std::bind(&f, ...),
+/// make_handler(): what comes out is built from the object, the arguments and (for
+/// functions defined here) what the callee returns.
+inline void Extractor::resolveCallResult(const clang::CallExpr *CE, std::vector<Target> &out,
+                                         std::set<const void *> &seen, int depth, const std::string &via) {
+  using namespace clang;
+  if (auto *MC = dyn_cast<CXXMemberCallExpr>(CE))
+    resolveCallables(MC->getImplicitObjectArgument(), out, seen, depth + 1, via);
+  // `make_handler()` with make_handler a lambda or function object: what comes out is
+  // what its body returns, not the object called.
+  auto *OC = dyn_cast<CXXOperatorCallExpr>(CE);
+  bool callsObject = OC && OC->getOperator() == OO_Call;
+  for (const Expr *a : CE->arguments())
+    if (!callsObject || a != CE->getArg(0)) resolveCallables(a, out, seen, depth + 1, via);
+  if (const FunctionDecl *FD = CE->getDirectCallee(); FD && !inSystem(FD->getLocation()))
+    if (const FunctionDecl *def = FD->getDefinition(); def && def->getBody()) {
+      std::function<void(const Stmt *)> walk = [&](const Stmt *S) {
+        if (!S) return;
+        if (auto *R = dyn_cast<ReturnStmt>(S)) resolveCallables(R->getRetValue(), out, seen, depth + 1, via);
+        if (isa<LambdaExpr>(S)) return; // returns inside lambdas are theirs
+        for (const Stmt *c : S->children()) walk(c);
+      };
+      walk(def->getBody());
+    }
 }
 
 /// A function object of ours handed to the library (`std::visit(Upload{}, ev)`,
