@@ -163,6 +163,13 @@ inline const std::vector<std::pair<const char *, const char *>> &kNameLists() {
       {"invocation-type-setters", "request methods that set a Lambda invocation type (SetInvocationType)"},
       {"asynchronous-invocation-types", "enumerators of those invocation types that do not wait for the invoked "
                                         "function (Event, DryRun)"},
+      {"emptiness-tests", "methods (any class) that say the object holds nothing (empty): `if (cache.empty())` "
+                          "guards a lazy initialisation"},
+      {"presence-tests", "methods (any class) that say the object holds something (has_value, get, contains, "
+                         "count, load)"},
+      {"filling-methods", "methods (any class) that put a value into the object whatever their arguments "
+                          "(emplace, insert, push_back, assign, swap)"},
+      {"emptying-methods", "methods (any class) that empty the object (clear)"},
       {"construction-machinery-headers", "header path suffixes of the standard library's allocation machinery, whose "
                                          "function bodies are parsed even when bodies are skipped (make_shared "
                                          "instantiates the constructor it calls through them)"},

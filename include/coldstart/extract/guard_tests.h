@@ -50,7 +50,8 @@ inline const clang::Decl *Extractor::testedEmpty(const clang::Expr *E) {
   }
   if (auto *MC = dyn_cast<CXXMemberCallExpr>(E)) {
     const CXXMethodDecl *M = MC->getMethodDecl();
-    if (M && M->getIdentifier() && M->getName() == "empty") return storageOf(MC->getImplicitObjectArgument());
+    if (M && M->getIdentifier() && cat_.listed("emptiness-tests", M->getName()))
+      return storageOf(MC->getImplicitObjectArgument());
   }
   return nullptr;
 }
@@ -66,10 +67,7 @@ inline const clang::Decl *Extractor::testedNonEmpty(const clang::Expr *E) {
   if (auto *MC = dyn_cast<CXXMemberCallExpr>(E)) {
     const CXXMethodDecl *M = MC->getMethodDecl();
     // x.has_value(), x.get(), operator bool; a cache of clients: cache.contains(k), cache.count(k)
-    if (M &&
-        (isa<CXXConversionDecl>(M) ||
-         (M->getIdentifier() && (M->getName() == "has_value" || M->getName() == "get" || M->getName() == "contains" ||
-                                 M->getName() == "count" || M->getName() == "load")))) {
+    if (M && (isa<CXXConversionDecl>(M) || (M->getIdentifier() && cat_.listed("presence-tests", M->getName())))) {
       if (const Decl *d = storageOf(MC->getImplicitObjectArgument())) return d;
       // `auto p = g_sqs; if (!p)`: a local copy of a smart pointer tests the original.
       if (isa<CXXConversionDecl>(M) || M->getName() == "get")

@@ -62,9 +62,7 @@ inline bool Extractor::assigns(const clang::Stmt *S, const clang::Decl *key) {
     const CXXMethodDecl *M = MC->getMethodDecl();
     if (M && M->getIdentifier() && isKey(MC->getImplicitObjectArgument())) {
       llvm::StringRef n = M->getName();
-      if (n == "emplace" || n == "assign" || n == "swap" || n == "insert" || n == "emplace_back" || n == "push_back" ||
-          n == "try_emplace" || n == "insert_or_assign")
-        return true;
+      if (cat_.listed("filling-methods", n)) return true;
       if ((n == "reset" || n == "store") && MC->getNumArgs() > 0 && !emptyValue(MC->getArg(0))) return true;
     }
   }
@@ -220,7 +218,7 @@ inline bool Extractor::emptiesAlways(const clang::Stmt *S, const clang::Decl *ke
     const CXXMethodDecl *M = MC->getMethodDecl();
     if (M && M->getIdentifier() && isKey(MC->getImplicitObjectArgument())) {
       StringRef n = M->getName();
-      if (n == "clear") return true;
+      if (cat_.listed("emptying-methods", n)) return true;
       if ((n == "reset" || n == "store" || n == "exchange") && (MC->getNumArgs() == 0 || emptyValue(MC->getArg(0))))
         return true;
     }
