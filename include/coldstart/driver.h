@@ -69,26 +69,48 @@ public:
         loadCompilationDatabase(opts_, result.errors, files, dbOrigin_);
     std::vector<TUFacts> facts;
     if (!db) return facts;
-    if (opts_.shardCount > 0) {
-      std::vector<std::string> mine;
-      for (const std::string &f : files)
-        if (llvm::xxh3_64bits(llvm::StringRef(f)) % opts_.shardCount == opts_.shardIndex - 1) mine.push_back(f);
-      files.swap(mine);
+    if (opts_.shardCount > 0) files = shardOf(files);
+    FactsCache cache(opts_.useCache ? FactsCache::dirFor(opts_) : std::string());
+    std::vector<Plan> todo = plan(*db, files, cache, facts, result);
+    parseAll(todo, cache, facts);
+    std::sort(facts.begin(), facts.end(), [](const TUFacts &a, const TUFacts &b) { return a.mainFile < b.mainFile; });
+    for (const TUFacts &tu : facts) {
+      for (const FactsError &e : tu.errors) result.errors.add(e.file, formatFactsError(e));
+      for (const FactsError &n : tu.notes) result.notes.push_back(formatFactsError(n));
+      if (IncompleteAnalysis ia = incompleteAnalysis(tu); !ia.missing.empty())
+        result.incomplete.push_back(std::move(ia));
     }
-    struct Plan {
-      std::string file;
-      clang::tooling::CompileCommand cmd;
-      std::string key; ///< cache key; empty: not cacheable
-    };
+    return facts;
+  }
+
+private:
+  /// A TU to parse: its file, its command, and its cache key (empty: not cacheable).
+  struct Plan {
+    std::string file;
+    clang::tooling::CompileCommand cmd;
+    std::string key;
+  };
+
+  /// --shard K/N: the files of shard K, by a hash of their names.
+  std::vector<std::string> shardOf(const std::vector<std::string> &files) const {
+    std::vector<std::string> mine;
+    for (const std::string &f : files)
+      if (llvm::xxh3_64bits(llvm::StringRef(f)) % opts_.shardCount == opts_.shardIndex - 1) mine.push_back(f);
+    return mine;
+  }
+
+  /// What must be parsed: files without a command become facts with an error, cache
+  /// hits become facts as they are, the rest are plans.
+  std::vector<Plan> plan(clang::tooling::CompilationDatabase &db, const std::vector<std::string> &files,
+                         const FactsCache &cache, std::vector<TUFacts> &facts, RunResult &result) {
     std::vector<Plan> todo;
     FileHashes hashes;
-    FactsCache cache(opts_.useCache ? FactsCache::dirFor(opts_) : std::string());
     for (const std::string &file : files) {
       ++result.analysed;
       TUFacts early;
       early.mainFile = absoluteClean(file);
       Plan plan{file, {}, {}};
-      if (!commandFor(*db, file, plan.cmd, early, buffers_.count(early.mainFile) != 0, dbOrigin_)) {
+      if (!commandFor(db, file, plan.cmd, early, buffers_.count(early.mainFile) != 0, dbOrigin_)) {
         facts.push_back(std::move(early));
         continue;
       }
@@ -103,52 +125,50 @@ public:
         }
       todo.push_back(std::move(plan));
     }
+    return todo;
+  }
+
+  /// Parses the plans, each in a child process (or here, without isolation); a child
+  /// that crashes, runs out of time or memory, or writes malformed facts is an error of
+  /// its file, and the others are still analysed.
+  void parseAll(const std::vector<Plan> &todo, const FactsCache &cache, std::vector<TUFacts> &facts) {
     auto store = [&](const Plan &plan, TUFacts tu) {
       if (!plan.key.empty()) cache.store(plan.key, tu);
       facts.push_back(std::move(tu));
     };
     if (!opts_.isolate) {
       for (const Plan &plan : todo) store(plan, extractInProcess(plan.cmd, plan.file));
-    } else {
-      runIsolated(
-          todo.size(), opts_.isolation,
-          [&](size_t i) {
-            return nlohmann::json(extractInProcess(todo[i].cmd, todo[i].file))
-                .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-          },
-          [&](size_t i, const IsolatedResult &r) {
-            TUFacts tu;
-            tu.mainFile = absoluteClean(todo[i].file);
-            if (r.ok) {
-              try {
-                tu = nlohmann::json::parse(r.output).get<TUFacts>();
-              } catch (const std::exception &) {
-                tu.errors.push_back(
-                    {tu.mainFile, "internal error: the analyser's output for it was malformed", {}, ""});
-                facts.push_back(std::move(tu));
-                return;
-              }
-              store(todo[i], std::move(tu));
-            } else {
-              tu.errors.push_back(
-                  {tu.mainFile,
-                   "the analyser " + r.failure + " on it; it was skipped, the other files were analysed",
-                   {},
-                   ""});
-              facts.push_back(std::move(tu));
-            }
-          });
+      return;
     }
-    std::sort(facts.begin(), facts.end(), [](const TUFacts &a, const TUFacts &b) { return a.mainFile < b.mainFile; });
-    for (const TUFacts &tu : facts) {
-      for (const FactsError &e : tu.errors) result.errors.add(e.file, formatFactsError(e));
-      for (const FactsError &n : tu.notes) result.notes.push_back(formatFactsError(n));
-      if (IncompleteAnalysis ia = incompleteAnalysis(tu); !ia.missing.empty())
-        result.incomplete.push_back(std::move(ia));
-    }
-    return facts;
+    runIsolated(
+        todo.size(), opts_.isolation,
+        [&](size_t i) {
+          return nlohmann::json(extractInProcess(todo[i].cmd, todo[i].file))
+              .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        },
+        [&](size_t i, const IsolatedResult &r) {
+          TUFacts tu;
+          tu.mainFile = absoluteClean(todo[i].file);
+          if (!r.ok) {
+            tu.errors.push_back({tu.mainFile,
+                                 "the analyser " + r.failure + " on it; it was skipped, the other files were analysed",
+                                 {},
+                                 ""});
+            facts.push_back(std::move(tu));
+            return;
+          }
+          try {
+            tu = nlohmann::json::parse(r.output).get<TUFacts>();
+          } catch (const std::exception &) {
+            tu.errors.push_back({tu.mainFile, "internal error: the analyser's output for it was malformed", {}, ""});
+            facts.push_back(std::move(tu));
+            return;
+          }
+          store(todo[i], std::move(tu));
+        });
   }
 
+public:
   /// Analyses one file as the editor has it (unsaved text included): the LSP server.
   RunResult analyseBuffer(const std::string &path, const std::string &text) {
     std::string abs = absoluteClean(path);

@@ -57,6 +57,62 @@ inline std::string signalName(int sig) {
   }
 }
 
+/// In a forked child: limits applied, `work(index)` run, its output written to `fd`.
+[[noreturn]] inline void runChild(const IsolationLimits &limits, const std::function<std::string(size_t)> &work,
+                                  size_t index, int fd) {
+  if (!limits.keepStderr) {
+    int null = open("/dev/null", O_WRONLY);
+    if (null >= 0) dup2(null, STDERR_FILENO);
+  }
+  if (limits.memoryLimitMB) {
+    rlimit rl{};
+    rl.rlim_cur = rl.rlim_max = static_cast<rlim_t>(limits.memoryLimitMB) * 1024 * 1024;
+    setrlimit(RLIMIT_AS, &rl);
+  }
+  std::string out = work(index);
+  const char *p = out.data();
+  size_t left = out.size();
+  while (left > 0) {
+    ssize_t w = write(fd, p, left);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) _exit(3);
+    p += w;
+    left -= size_t(w);
+  }
+  close(fd);
+  _exit(0);
+}
+
+/// What a child's wait status says: its output when it exited cleanly, else why not.
+inline void describeExit(int status, bool killed, const IsolationLimits &limits, std::string out, IsolatedResult &r) {
+  if (killed) {
+    r.failure = "timed out after " + std::to_string(limits.timeoutSeconds) + " s";
+  } else if (WIFSIGNALED(status)) {
+    int sig = WTERMSIG(status);
+    r.failure = "crashed (" + signalName(sig) + ")";
+    if (limits.memoryLimitMB && (sig == SIGABRT || sig == SIGKILL))
+      r.failure = "crashed or ran out of memory (" + signalName(sig) + ", limit " +
+                  std::to_string(limits.memoryLimitMB) + " MB)";
+  } else if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
+    r.failure = "failed (exit status " + std::to_string(WEXITSTATUS(status)) + ")";
+  } else {
+    r.ok = true;
+    r.output = std::move(out);
+  }
+}
+
+/// Reads what a non-blocking pipe has; true at end of file.
+inline bool readAvailable(int fd, std::string &out) {
+  char buf[65536];
+  while (true) {
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n > 0) out.append(buf, size_t(n));
+    else if (n == 0) return true;
+    else if (errno == EINTR) continue;
+    else return false; // EAGAIN: more later
+  }
+}
+
 /// Runs `work(i)` for i in [0, count) in child processes, at most `limits.jobs` at a
 /// time, and returns each child's output. `work` runs in the child only; whatever it
 /// returns is its result. `done(i, result)` is called in the parent as each finishes.
@@ -81,20 +137,7 @@ inline std::vector<IsolatedResult> runIsolated(size_t count, const IsolationLimi
     while (waitpid(c.pid, &status, 0) < 0 && errno == EINTR) {
     }
     IsolatedResult &r = results[c.index];
-    if (c.killed) {
-      r.failure = "timed out after " + std::to_string(limits.timeoutSeconds) + " s";
-    } else if (WIFSIGNALED(status)) {
-      int sig = WTERMSIG(status);
-      r.failure = "crashed (" + signalName(sig) + ")";
-      if (limits.memoryLimitMB && (sig == SIGABRT || sig == SIGKILL))
-        r.failure = "crashed or ran out of memory (" + signalName(sig) + ", limit " +
-                    std::to_string(limits.memoryLimitMB) + " MB)";
-    } else if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
-      r.failure = "failed (exit status " + std::to_string(WEXITSTATUS(status)) + ")";
-    } else {
-      r.ok = true;
-      r.output = std::move(c.out);
-    }
+    describeExit(status, c.killed, limits, std::move(c.out), r);
     close(c.fd);
     if (done) done(c.index, r);
   };
@@ -120,27 +163,7 @@ inline std::vector<IsolatedResult> runIsolated(size_t count, const IsolationLimi
       }
       if (pid == 0) { // child
         close(fds[0]);
-        if (!limits.keepStderr) {
-          int null = open("/dev/null", O_WRONLY);
-          if (null >= 0) dup2(null, STDERR_FILENO);
-        }
-        if (limits.memoryLimitMB) {
-          rlimit rl{};
-          rl.rlim_cur = rl.rlim_max = static_cast<rlim_t>(limits.memoryLimitMB) * 1024 * 1024;
-          setrlimit(RLIMIT_AS, &rl);
-        }
-        std::string out = work(next);
-        const char *p = out.data();
-        size_t left = out.size();
-        while (left > 0) {
-          ssize_t w = write(fds[1], p, left);
-          if (w < 0 && errno == EINTR) continue;
-          if (w <= 0) _exit(3);
-          p += w;
-          left -= size_t(w);
-        }
-        close(fds[1]);
-        _exit(0);
+        runChild(limits, work, next, fds[1]);
       }
       close(fds[1]);
       fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK);
@@ -156,19 +179,7 @@ inline std::vector<IsolatedResult> runIsolated(size_t count, const IsolationLimi
     auto now = std::chrono::steady_clock::now();
     for (size_t i = 0; i < running.size();) {
       Child &c = running[i];
-      bool eof = false;
-      if (pfds[i].revents & (POLLIN | POLLHUP | POLLERR)) {
-        char buf[65536];
-        while (true) {
-          ssize_t n = read(c.fd, buf, sizeof buf);
-          if (n > 0) c.out.append(buf, size_t(n));
-          else if (n == 0) {
-            eof = true;
-            break;
-          } else if (errno == EINTR) continue;
-          else break; // EAGAIN: more later
-        }
-      }
+      bool eof = (pfds[i].revents & (POLLIN | POLLHUP | POLLERR)) && readAvailable(c.fd, c.out);
       if (!eof && limits.timeoutSeconds && !c.killed && now - c.start > std::chrono::seconds(limits.timeoutSeconds)) {
         kill(c.pid, SIGKILL);
         c.killed = true;
