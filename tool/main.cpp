@@ -129,6 +129,56 @@ bool parseUnsigned(const std::string &text, unsigned long &out) {
 }
 
 /// Parses argv. Returns -1 on success, else an exit code.
+/// A flag (an option without a value), by name.
+void setFlag(const std::string &name, CliOptions &o) {
+  if (name == "help") o.help = true;
+  else if (name == "version") o.version = true;
+  else if (name == "fix") o.fix = true;
+  else if (name == "fix-errors") o.fix = o.fixErrors = true;
+  else if (name == "list-checks") o.listChecks = true;
+  else if (name == "quiet") o.quiet = true;
+  else if (name == "init-report") o.initReport = true;
+  else if (name == "no-cache") o.driver.useCache = false;
+  else if (name == "no-skip-bodies") o.driver.skipSystemBodies = false; // to check skipping changes nothing
+  else if (name == "no-isolation") o.driver.isolate = false;            // debugging, fuzzing
+  else if (name == "parse-only") o.driver.parseOnly = true;             // bench/: the cost of parsing alone
+  else if (name == "no-fallback-headers") o.driver.useFallbackHeaders = false;
+}
+
+/// An option with a value, by name; an exit code when the value is bad, else -1.
+int setValue(const std::string &name, const std::string &value, CliOptions &o) {
+  unsigned long n = 0;
+  if (name == "p") o.driver.buildPath = value;
+  else if (name == "checks") o.driver.session.checks = value;
+  else if (name == "warnings-as-errors") o.driver.session.warningsAsErrors = value;
+  else if (name == "config") o.driver.session.configPath = value;
+  else if (name == "format") o.format = value;
+  else if (name == "export-fixes") o.exportFixes = value;
+  else if (name == "explain") o.explain = value;
+  else if (name == "cache-dir") o.driver.cacheDir = value;
+  else if (name == "facts-out") o.factsOut = value;
+  else if (name == "j") {
+    if (!parseUnsigned(value, n) || n == 0 || n > 1024)
+      return usageError("-j needs a positive number, not '" + value + "'");
+    o.driver.isolation.jobs = unsigned(n);
+  } else if (name == "timeout") {
+    if (!parseUnsigned(value, n)) return usageError("--timeout needs a number of seconds, not '" + value + "'");
+    o.driver.isolation.timeoutSeconds = unsigned(n);
+  } else if (name == "max-memory") {
+    if (!parseUnsigned(value, n)) return usageError("--max-memory needs a number of MB, not '" + value + "'");
+    o.driver.isolation.memoryLimitMB = n;
+  } else if (name == "shard") {
+    unsigned long k = 0, total = 0;
+    auto slash = value.find('/');
+    if (slash == std::string::npos || !parseUnsigned(value.substr(0, slash), k) ||
+        !parseUnsigned(value.substr(slash + 1), total) || total == 0 || k == 0 || k > total)
+      return usageError("--shard needs K/N with 1 <= K <= N, not '" + value + "'");
+    o.driver.shardIndex = unsigned(k);
+    o.driver.shardCount = unsigned(total);
+  }
+  return -1;
+}
+
 int parseArgs(int argc, char **argv, CliOptions &o) {
   int first = 1;
   if (argc > 1 && std::string_view(argv[1]) == "link") {
@@ -169,18 +219,7 @@ int parseArgs(int argc, char **argv, CliOptions &o) {
     if (name == "h") name = "help";
     if (std::find(flags.begin(), flags.end(), name) != flags.end()) {
       if (value) return usageError("option '" + name + "' takes no value");
-      if (name == "help") o.help = true;
-      else if (name == "version") o.version = true;
-      else if (name == "fix") o.fix = true;
-      else if (name == "fix-errors") o.fix = o.fixErrors = true;
-      else if (name == "list-checks") o.listChecks = true;
-      else if (name == "quiet") o.quiet = true;
-      else if (name == "init-report") o.initReport = true;
-      else if (name == "no-cache") o.driver.useCache = false;
-      else if (name == "no-skip-bodies") o.driver.skipSystemBodies = false; // to check skipping changes nothing
-      else if (name == "no-isolation") o.driver.isolate = false;            // debugging, fuzzing
-      else if (name == "parse-only") o.driver.parseOnly = true;             // bench/: the cost of parsing alone
-      else if (name == "no-fallback-headers") o.driver.useFallbackHeaders = false;
+      setFlag(name, o);
       continue;
     }
     if (std::find(valued.begin(), valued.end(), name) == valued.end())
@@ -189,35 +228,7 @@ int parseArgs(int argc, char **argv, CliOptions &o) {
       if (i + 1 >= argc) return usageError("option '" + std::string(arg) + "' needs a value");
       value = argv[++i];
     }
-    unsigned long n = 0;
-    if (name == "p") o.driver.buildPath = *value;
-    else if (name == "checks") o.driver.session.checks = *value;
-    else if (name == "warnings-as-errors") o.driver.session.warningsAsErrors = *value;
-    else if (name == "config") o.driver.session.configPath = *value;
-    else if (name == "format") o.format = *value;
-    else if (name == "export-fixes") o.exportFixes = *value;
-    else if (name == "explain") o.explain = *value;
-    else if (name == "cache-dir") o.driver.cacheDir = *value;
-    else if (name == "facts-out") o.factsOut = *value;
-    else if (name == "j") {
-      if (!parseUnsigned(*value, n) || n == 0 || n > 1024)
-        return usageError("-j needs a positive number, not '" + *value + "'");
-      o.driver.isolation.jobs = unsigned(n);
-    } else if (name == "timeout") {
-      if (!parseUnsigned(*value, n)) return usageError("--timeout needs a number of seconds, not '" + *value + "'");
-      o.driver.isolation.timeoutSeconds = unsigned(n);
-    } else if (name == "max-memory") {
-      if (!parseUnsigned(*value, n)) return usageError("--max-memory needs a number of MB, not '" + *value + "'");
-      o.driver.isolation.memoryLimitMB = n;
-    } else if (name == "shard") {
-      unsigned long k = 0, total = 0;
-      auto slash = value->find('/');
-      if (slash == std::string::npos || !parseUnsigned(value->substr(0, slash), k) ||
-          !parseUnsigned(value->substr(slash + 1), total) || total == 0 || k == 0 || k > total)
-        return usageError("--shard needs K/N with 1 <= K <= N, not '" + *value + "'");
-      o.driver.shardIndex = unsigned(k);
-      o.driver.shardCount = unsigned(total);
-    }
+    if (int rc = setValue(name, *value, o); rc >= 0) return rc;
   }
   if (o.format != "text" && o.format != "json" && o.format != "sarif" && o.format != "github")
     return usageError("unknown --format '" + o.format + "' (expected text, json, sarif or github)");
@@ -427,6 +438,32 @@ int describeChecks(const CliOptions &o, Driver &driver) {
   return -1;
 }
 
+/// `link`: the inputs are facts files; their main files stand in for the analysed
+/// files. An exit code on failure, else -1.
+int readLinkedFacts(CliOptions &o, std::vector<TUFacts> &linkedFacts) {
+  if (o.driver.files.empty()) return usageError("'link' needs facts files (written with --facts-out)");
+  for (const std::string &f : o.driver.files) {
+    std::string error;
+    if (!readFactsFile(f, linkedFacts, error)) {
+      std::cerr << "coldstart-lint: error: " << error << "\n";
+      return 2;
+    }
+  }
+  o.driver.files.clear();
+  for (const TUFacts &tu : linkedFacts) o.driver.files.push_back(tu.mainFile);
+  return -1;
+}
+
+/// What the binary brings: clang's resource directory, its own identity (for cache
+/// keys), the catalog and the fallback headers.
+void addBuiltinData(CliOptions &o) {
+  o.driver.resourceDir = resourceDir();
+  o.driver.identity = binaryIdentity();
+  o.driver.session.builtinCatalog = embeddedTexts(embedded_catalog::files);
+  for (const auto &f : embedded_stubs::files) o.driver.fallbackHeaders.push_back({f.name, f.data});
+  for (const auto &f : embedded_fallback::files) o.driver.fallbackHeaders.push_back({f.name, f.data});
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -447,26 +484,11 @@ int main(int argc, char **argv) {
     return 0;
   }
 
-  // link: the inputs are facts files; their main files stand in for the analysed files.
   std::vector<TUFacts> linkedFacts;
-  if (o.linkMode) {
-    if (o.driver.files.empty()) return usageError("'link' needs facts files (written with --facts-out)");
-    for (const std::string &f : o.driver.files) {
-      std::string error;
-      if (!readFactsFile(f, linkedFacts, error)) {
-        std::cerr << "coldstart-lint: error: " << error << "\n";
-        return 2;
-      }
-    }
-    o.driver.files.clear();
-    for (const TUFacts &tu : linkedFacts) o.driver.files.push_back(tu.mainFile);
-  }
+  if (o.linkMode)
+    if (int rc = readLinkedFacts(o, linkedFacts); rc >= 0) return rc;
 
-  o.driver.resourceDir = resourceDir();
-  o.driver.identity = binaryIdentity();
-  o.driver.session.builtinCatalog = embeddedTexts(embedded_catalog::files);
-  for (const auto &f : embedded_stubs::files) o.driver.fallbackHeaders.push_back({f.name, f.data});
-  for (const auto &f : embedded_fallback::files) o.driver.fallbackHeaders.push_back({f.name, f.data});
+  addBuiltinData(o);
   Driver driver(o.driver);
   std::string error;
   if (!driver.setup(checks::all(), error)) {
