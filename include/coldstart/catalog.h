@@ -11,6 +11,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <llvm/Support/SourceMgr.h>
@@ -215,13 +216,13 @@ public:
   }
 
   /// The entries of the named list `list` (see kNameLists), from every table.
-  const std::vector<std::string> &names(const std::string &list) const {
+  const std::vector<std::string> &names(std::string_view list) const {
     static const std::vector<std::string> none;
     auto it = names_.find(list);
     return it == names_.end() ? none : it->second;
   }
   /// Whether `name` is an entry of the named list `list`.
-  bool listed(const std::string &list, llvm::StringRef name) const {
+  bool listed(std::string_view list, llvm::StringRef name) const {
     for (const std::string &e : names(list))
       if (name == e) return true;
     return false;
@@ -261,7 +262,8 @@ private:
   std::vector<HandlerSignature> handlerSignatures_;
   std::vector<std::string> runtimeLoopMarkers_;
   std::vector<CatalogSetting> settings_;
-  std::map<std::string, std::vector<std::string>> names_;
+  std::map<std::string, std::vector<std::string>, std::less<>>
+      names_; ///< transparent: looked up by literal on hot paths
 };
 
 /// Parses YAML text with LLVM's YAML IO. On error returns false and sets `error` to
