@@ -49,7 +49,12 @@ INPUT:
                            (without files: analyse every file it lists, linked together)
   -- <compiler args>       Compile every named file with these arguments
   (neither)                Use the compile_commands.json found in a parent directory of
-                           each file (as clangd does), else compile without flags
+                           each file or its build/ (as clangd does), else the nearest
+                           compile_flags.txt, else compile without flags
+  --no-project-link        With files named and a compilation database (-p or found), analyse
+                           the named files alone. By default the database's other files are
+                           linked in (cached) so that a finding whose handler is in another
+                           file is found; only the named files (and headers) are reported
 
 CHECKS AND CONFIG:
   --checks=<globs>         Select checks, clang-tidy syntax: 'coldstart-*,-coldstart-blocking-call'
@@ -143,6 +148,7 @@ void setFlag(const std::string &name, CliOptions &o) {
   else if (name == "no-isolation") o.driver.isolate = false;            // debugging, fuzzing
   else if (name == "parse-only") o.driver.parseOnly = true;             // bench/: the cost of parsing alone
   else if (name == "no-fallback-headers") o.driver.useFallbackHeaders = false;
+  else if (name == "no-project-link") o.driver.linkProject = false;
 }
 
 /// An option with a value, by name; an exit code when the value is bad, else -1.
@@ -190,7 +196,8 @@ int parseArgs(int argc, char **argv, CliOptions &o) {
   }
   const std::vector<std::string_view> flags = {"help",           "version",      "fix",         "fix-errors",
                                                "list-checks",    "quiet",        "init-report", "no-cache",
-                                               "no-skip-bodies", "no-isolation", "parse-only",  "no-fallback-headers"};
+                                               "no-skip-bodies", "no-isolation", "parse-only",  "no-fallback-headers",
+                                               "no-project-link"};
   const std::vector<std::string_view> valued = {
       "p",         "checks", "config",    "format",  "export-fixes", "explain", "j", "warnings-as-errors",
       "cache-dir", "shard",  "facts-out", "timeout", "max-memory"};
@@ -355,6 +362,7 @@ void applyFixes(const CliOptions &o, Driver &driver, RunResult &result) {
     // parse was): clang-tidy's --fix-errors says to do it anyway.
     std::vector<std::string> analysed;
     for (const TUFacts &tu : result.facts) {
+      if (!driver.isReported(tu.mainFile)) continue; // the rest of the project is not rewritten
       bool broken = std::any_of(tu.errors.begin(), tu.errors.end(),
                                 [](const FactsError &e) { return e.message == "does not compile"; });
       if (broken && !o.fixErrors) {
@@ -411,6 +419,9 @@ void printSummary(const RunResult &result) {
   std::cerr << "coldstart-lint: " << result.findings.size() << (result.findings.size() == 1 ? " finding" : " findings");
   if (errors) std::cerr << " (" << errors << (errors == 1 ? " error" : " errors") << ")";
   std::cerr << " in " << result.analysed << (result.analysed == 1 ? " file" : " files");
+  if (result.linked)
+    std::cerr << ", linked with " << result.linked << " other " << (result.linked == 1 ? "file" : "files")
+              << " of the project";
   if (result.cacheHits) std::cerr << " (" << result.cacheHits << " from the cache)";
   if (result.suppressed) std::cerr << ", " << result.suppressed << " suppressed by NOLINT";
   std::cerr << "\n";
@@ -488,6 +499,8 @@ int main(int argc, char **argv) {
   if (o.linkMode)
     if (int rc = readLinkedFacts(o, linkedFacts); rc >= 0) return rc;
 
+  // Facts files and the init report are about the files named, not their project.
+  if (o.factsOut || o.initReport) o.driver.linkProject = false;
   addBuiltinData(o);
   Driver driver(o.driver);
   std::string error;

@@ -37,6 +37,7 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -62,26 +63,55 @@ public:
     return result;
   }
 
-  /// Parses every selected file (cache, then isolated children) into facts.
+  /// Parses every selected file (cache, then isolated children) into facts. With files
+  /// named and a compilation database, the project's other files are parsed too (from
+  /// the cache when unchanged): they are linked, so that a finding whose handler is in
+  /// another file is found, but only the named files are reported.
   std::vector<TUFacts> extractAll(RunResult &result) {
-    std::vector<std::string> files;
+    DatabaseFiles files;
     std::unique_ptr<clang::tooling::CompilationDatabase> db =
         loadCompilationDatabase(opts_, result.errors, files, dbOrigin_);
     std::vector<TUFacts> facts;
     if (!db) return facts;
-    if (opts_.shardCount > 0) files = shardOf(files);
+    if (opts_.shardCount > 0) files.named = shardOf(files.named);
+    reported_ =
+        files.project.empty() ? std::set<std::string>() : std::set<std::string>(files.named.begin(), files.named.end());
+    std::vector<std::string> all = files.named;
+    for (const std::string &f : files.project) {
+      std::string error;
+      if (session_.ensureConfigFor(f, error)) all.push_back(f); // a bad config is reported with its own file
+      else result.errors.add(f, error);
+    }
     FactsCache cache(opts_.useCache ? FactsCache::dirFor(opts_) : std::string());
-    std::vector<Plan> todo = plan(*db, files, cache, facts, result);
+    std::vector<Plan> todo = plan(*db, all, cache, facts, result);
     parseAll(todo, cache, facts);
     std::sort(facts.begin(), facts.end(), [](const TUFacts &a, const TUFacts &b) { return a.mainFile < b.mainFile; });
+    size_t projectFailures = 0;
+    std::string firstFailure;
     for (const TUFacts &tu : facts) {
+      if (!isReported(tu.mainFile)) {
+        // The rest of the project: its problems are not this run's, but findings that
+        // depend on a file that could not be analysed may be missing.
+        if (!tu.errors.empty() && projectFailures++ == 0) firstFailure = formatFactsError(tu.errors.front());
+        continue;
+      }
+      ++result.analysed;
       for (const FactsError &e : tu.errors) result.errors.add(e.file, formatFactsError(e));
       for (const FactsError &n : tu.notes) result.notes.push_back(formatFactsError(n));
       if (IncompleteAnalysis ia = incompleteAnalysis(tu); !ia.missing.empty())
         result.incomplete.push_back(std::move(ia));
     }
+    result.linked = facts.size() - result.analysed;
+    if (projectFailures)
+      result.notes.push_back(std::to_string(projectFailures) + " other " + (projectFailures == 1 ? "file" : "files") +
+                             " of the project could not be analysed, so findings that depend on " +
+                             (projectFailures == 1 ? "it" : "them") + " may be missing (" + firstFailure + ")");
     return facts;
   }
+
+  /// Whether findings in `file` are reported: with the project linked in, only the named
+  /// files and the headers they include are; otherwise every file is.
+  bool isReported(const std::string &file) const { return reported_.empty() || reported_.count(file) != 0; }
 
 private:
   /// A TU to parse: its file, its command, and its cache key (empty: not cacheable).
@@ -106,7 +136,6 @@ private:
     std::vector<Plan> todo;
     FileHashes hashes;
     for (const std::string &file : files) {
-      ++result.analysed;
       TUFacts early;
       early.mainFile = absoluteClean(file);
       Plan plan{file, {}, {}};
@@ -114,7 +143,7 @@ private:
         facts.push_back(std::move(early));
         continue;
       }
-      if (cache.enabled())
+      if (cache.enabled() && !buffers_.count(early.mainFile)) // a buffer is not what is on disk
         if (auto main = hashes.of(early.mainFile)) {
           plan.key = FactsCache::key(opts_, session_.digest(), plan.cmd, *main);
           if (auto hit = cache.load(plan.key, hashes)) {
@@ -182,12 +211,9 @@ public:
       return result;
     }
     std::vector<std::string> savedFiles = opts_.files;
-    bool savedCache = opts_.useCache;
     opts_.files = {abs};
-    opts_.useCache = false; // the buffer is not what is on disk
     result.facts = extractAll(result);
     opts_.files = savedFiles;
-    opts_.useCache = savedCache;
     link(result.facts, result);
     return result;
   }
@@ -206,9 +232,19 @@ public:
   void link(std::vector<TUFacts> &facts, RunResult &result) {
     std::sort(facts.begin(), facts.end(), [](const TUFacts &a, const TUFacts &b) { return a.mainFile < b.mainFile; });
     Program program = linkProgram(facts, session_);
+    // With the project linked in: the named files, and the headers they read that are
+    // not main files of their own.
+    std::set<std::string> readByNamed;
+    if (!reported_.empty())
+      for (const TUFacts &tu : facts)
+        if (reported_.count(tu.mainFile))
+          for (const Dependency &d : tu.deps) readByNamed.insert(d.path);
     PipelineResult checked = runChecks(
         program, session_, [&](const std::string &file) { return isMainFile(file, facts); },
-        [&](const Finding &f) { return suppressed(f, result.errors); });
+        [&](const Finding &f) { return suppressed(f, result.errors); },
+        [&](const std::string &file) {
+          return isReported(file) || (readByNamed.count(file) && !isMainFile(file, facts));
+        });
     result.findings = std::move(checked.findings);
     result.suppressed += checked.suppressed;
   }
@@ -248,6 +284,7 @@ private:
   SourceCache sources_;
   std::map<std::string, std::unique_ptr<NoLintIndex>> nolint_;
   std::string dbOrigin_;
+  std::set<std::string> reported_; ///< the named files, when the rest of the project is linked in (else empty)
   std::map<std::string, std::string> buffers_; ///< unsaved editor buffers, by absolute path
 };
 

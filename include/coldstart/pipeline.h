@@ -34,10 +34,12 @@ struct PipelineResult {
 
 /// Runs every check on `program` and keeps what the session's configuration shows.
 /// `isMainFile` says whether a file is a TU's main file (HeaderFilterRegex never hides
-/// those); `suppressed` says whether NOLINT suppresses a finding (may be empty).
+/// those); `suppressed` says whether NOLINT suppresses a finding (may be empty);
+/// `reported` whether the run reports a finding's file at all (may be empty: all are).
 inline PipelineResult runChecks(const Program &program, const Session &session,
                                 const std::function<bool(const std::string &)> &isMainFile,
-                                const std::function<bool(const Finding &)> &suppressed = {}) {
+                                const std::function<bool(const Finding &)> &suppressed = {},
+                                const std::function<bool(const std::string &)> &reported = {}) {
   std::vector<Finding> raw;
   CheckContext ctx(program, session.catalog(), raw, session.checkOptions());
   for (const auto &check : session.checks()) check->run(ctx);
@@ -49,6 +51,7 @@ inline PipelineResult runChecks(const Program &program, const Session &session,
   PipelineResult out;
   for (Finding &f : raw) {
     f.severity = session.severity(f.check, f.loc.file, f.severity);
+    if (reported && !reported(f.loc.file)) continue;
     if (session.filteredOut(f.loc.file, isMainFile && isMainFile(f.loc.file))) continue;
     if (suppressed && suppressed(f)) {
       ++out.suppressed;

@@ -531,6 +531,55 @@ YAML
     printf 'HeaderFilterRegex: "("\n' >src/.coldstart-lint.yaml
     run --no-cache src/h.cpp -- -std=c++20 $INC; expect_rc 2; expect_error "HeaderFilterRegex is not a valid regular expression"
     ;;
+  project_link_named)
+    # Files named with a compilation database: the project's other files are linked in,
+    # so a helper whose handler is in another file is reported; only named files are.
+    mkdir -p src build
+    cp "$FIX"/projects/two_tu/*.cpp "$FIX"/projects/two_tu/*.h src/
+    sed "s#@DIR@#$WORK/src#g; s#@FIXTURES@#$FIX#g" "$FIX/projects/two_tu/compile_commands.json.in" >build/compile_commands.json
+    run --no-cache src/helpers.cpp; expect_rc 1 # build/compile_commands.json found upward, as clangd does
+    grep -q "^src/helpers.cpp:29:3: warning: 'Aws::S3::S3Client' is constructed on every invocation" out.txt ||
+      fail "the helper's finding is missing"
+    grep -q "^src/main.cpp:[0-9]*:[0-9]*: note: 'handler' runs on every invocation" out.txt || fail "no path to the handler in main.cpp"
+    grep -q "in 1 file, linked with 1 other file of the project" err.txt || fail "summary does not say what was linked"
+    run -p build src/helpers.cpp; expect_rc 1
+    grep -q "^src/helpers.cpp:29:3: warning" out.txt || fail "-p with a named file did not link the project"
+    run -p build src/helpers.cpp; expect_rc 1
+    grep -q "(2 from the cache)" err.txt || fail "the project was not cached"
+    run --no-project-link -p build src/helpers.cpp; expect_rc 0
+    grep -q "warning" out.txt && fail "--no-project-link still linked the project"
+    run -p build src/main.cpp; expect_rc 0
+    grep -q "helpers.cpp" out.txt && fail "a file that was not named was reported"
+    grep -q "0 findings in 1 file" err.txt || fail "summary counts files that were not named"
+    # A file of the project that does not compile is a note, not this run's error.
+    printf 'int broken( {\n' >src/broken.cpp
+    python3 - "$WORK" <<'PY'
+import json, sys
+p = sys.argv[1] + "/build/compile_commands.json"
+d = json.load(open(p)); e = dict(d[0]); e["file"] = sys.argv[1] + "/src/broken.cpp"
+e["arguments"] = [a.replace("main.", "broken.") for a in e["arguments"]]; d.append(e)
+json.dump(d, open(p, "w"))
+PY
+    run -p build src/helpers.cpp; expect_rc 1
+    expect_error "note: 1 other file of the project could not be analysed, so findings that depend on it may be missing (src/broken.cpp: does not compile"
+    grep -q "error:" err.txt && fail "a file that was not named failed the run"
+    run -p build src/broken.cpp; expect_rc 2 # named: its own error
+    ;;
+  header_language)
+    # A .h file named directly is C++ when its flags or its neighbours say so (as clangd).
+    mkdir -p inc src
+    printf '#pragma once\n#include <regex>\nstatic const std::regex kId("[a-z]+");\n' >inc/ids.h
+    printf '%s\n' -std=c++20 >inc/compile_flags.txt
+    run --no-cache inc/ids.h; expect_rc 1
+    grep -q "^inc/ids.h:3:25: warning: dynamic initialisation of 'kId'" out.txt || fail "a .h with -std=c++20 was not parsed as C++"
+    printf '#pragma once\n#include <regex>\nstatic const std::regex kName("[a-z]+");\n' >src/names.h
+    printf 'int f() { return 0; }\n' >src/names.cpp
+    run --no-cache src/names.h; expect_rc 1
+    grep -q "^src/names.h:3:25: warning: dynamic initialisation of 'kName'" out.txt || fail "a .h beside C++ sources was not parsed as C++"
+    mkdir c && printf '#pragma once\nstruct point { int x, y; };\nstatic int class = 1;\n' >c/p.h
+    printf 'int main(void) { return 0; }\n' >c/m.c
+    run --no-cache c/p.h; expect_rc 0 # not C++ ('class' is a keyword there): a header beside only C sources stays C
+    ;;
   *)
     echo "unknown case $CASE"; exit 2 ;;
 esac

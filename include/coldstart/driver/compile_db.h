@@ -12,35 +12,99 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <iterator>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 namespace coldstart {
 
-/// Without -p or --: the compile_commands.json found upward from the file (as
-/// clangd does), else no flags.
+/// The JSON compilation database that covers `file`, as clangd looks for one: in the
+/// file's directory and each one above it, `compile_commands.json`, then
+/// `build/compile_commands.json`. Empty when there is none.
+inline std::string findDatabaseUpward(const std::string &file) {
+  std::error_code ec;
+  std::filesystem::path dir = std::filesystem::path(file).parent_path();
+  for (; !dir.empty(); dir = dir.parent_path()) {
+    for (const char *rel : {"compile_commands.json", "build/compile_commands.json"})
+      if (std::filesystem::is_regular_file(dir / rel, ec)) return (dir / rel).string();
+    if (dir == dir.parent_path()) break;
+  }
+  return {};
+}
+
+/// A JSON compilation database with commands inferred for the files it does not list
+/// (a header, a new file: the nearest neighbour's flags, its language carried over).
+inline std::unique_ptr<clang::tooling::CompilationDatabase> loadJsonDatabase(const std::string &path,
+                                                                             std::string &why) {
+  using namespace clang::tooling;
+  auto json = JSONCompilationDatabase::loadFromFile(path, why, JSONCommandLineSyntax::AutoDetect);
+  if (!json) return nullptr;
+  return inferMissingCompileCommands(std::move(json));
+}
+
+/// Without -p or --: the compilation database found upward from each file (as clangd
+/// does, build/ included), else its compile_flags.txt, else no flags. Each database is
+/// loaded once; the files it lists are the file's project.
 class AutoDatabase : public clang::tooling::CompilationDatabase {
 public:
   std::vector<clang::tooling::CompileCommand> getCompileCommands(llvm::StringRef file) const override {
+    if (const Found *db = databaseOf(file.str())) {
+      auto cmds = db->db->getCompileCommands(file);
+      if (!cmds.empty()) return cmds;
+    }
     std::string why;
     if (auto db = clang::tooling::CompilationDatabase::autoDetectFromSource(file, why)) {
-      auto inferred = clang::tooling::inferMissingCompileCommands(std::move(db));
-      auto cmds = inferred->getCompileCommands(file);
+      auto cmds = clang::tooling::inferMissingCompileCommands(std::move(db))->getCompileCommands(file);
       if (!cmds.empty()) return cmds;
     }
     clang::tooling::FixedCompilationDatabase fixed(".", {});
     return fixed.getCompileCommands(file);
   }
+
+  /// The files of the database that covers `file` (empty without one), and its path.
+  std::vector<std::string> projectOf(const std::string &file, std::string &path) const {
+    const Found *db = databaseOf(file);
+    if (!db) return {};
+    path = db->path;
+    return db->db->getAllFiles();
+  }
+
+private:
+  struct Found {
+    std::string path;
+    std::unique_ptr<clang::tooling::CompilationDatabase> db;
+  };
+
+  const Found *databaseOf(const std::string &file) const {
+    std::string path = findDatabaseUpward(file);
+    if (path.empty()) return nullptr;
+    auto it = loaded_.find(path);
+    if (it == loaded_.end()) {
+      std::string why;
+      it = loaded_.emplace(path, Found{path, loadJsonDatabase(path, why)}).first;
+    }
+    return it->second.db ? &it->second : nullptr;
+  }
+
+  mutable std::map<std::string, Found> loaded_;
 };
 
-/// The compilation database, and the files to analyse (named ones, or all of -p's).
-inline std::unique_ptr<clang::tooling::CompilationDatabase> loadCompilationDatabase(const DriverOptions &opts_,
-                                                                                    RunErrors &errors,
-                                                                                    std::vector<std::string> &files,
-                                                                                    std::string &dbOrigin_) {
+/// What a run reads from the compilation database: the files to analyse (the named
+/// ones, or all of -p's) and, when files are named and a database lists the project's
+/// other files, those too (linked, not reported).
+struct DatabaseFiles {
+  std::vector<std::string> named;   ///< analysed and reported
+  std::vector<std::string> project; ///< the rest of the project: linked, not reported
+};
+
+/// The compilation database and the files it gives the run.
+inline std::unique_ptr<clang::tooling::CompilationDatabase>
+loadCompilationDatabase(const DriverOptions &opts_, RunErrors &errors, DatabaseFiles &files, std::string &dbOrigin_) {
   using namespace clang::tooling;
   std::unique_ptr<CompilationDatabase> db;
+  std::vector<std::string> project;
   if (opts_.haveCompilerArgs) {
     db = std::make_unique<FixedCompilationDatabase>(".", opts_.compilerArgs);
   } else if (opts_.buildPath) {
@@ -51,22 +115,70 @@ inline std::unique_ptr<clang::tooling::CompilationDatabase> loadCompilationDatab
     std::string why;
     if (!std::filesystem::exists(path, ec)) {
       errors.add(path, path + ": no compilation database (compile_commands.json not found)");
-    } else if (auto json = JSONCompilationDatabase::loadFromFile(path, why, JSONCommandLineSyntax::AutoDetect)) {
-      if (json->getAllFiles().empty()) errors.add(path, path + ": the compilation database lists no files");
+    } else if ((db = loadJsonDatabase(path, why))) {
+      if (db->getAllFiles().empty()) errors.add(path, path + ": the compilation database lists no files");
       dbOrigin_ = path;
-      db = inferMissingCompileCommands(std::move(json));
     } else {
       errors.add(path, path + ": cannot load compilation database: " + firstLineOf(why));
     }
     if (!db) return nullptr; // no flags for anything: analysing with guesses would mislead
-    if (opts_.files.empty())
-      for (const std::string &f : db->getAllFiles()) files.push_back(f);
+    project = db->getAllFiles();
+  } else {
+    auto autoDb = std::make_unique<AutoDatabase>();
+    for (const std::string &f : opts_.files) {
+      std::string path;
+      for (std::string &p : autoDb->projectOf(absoluteClean(f), path)) project.push_back(std::move(p));
+    }
+    db = std::move(autoDb);
   }
-  for (const std::string &f : opts_.files) files.push_back(f);
-  std::sort(files.begin(), files.end());
-  files.erase(std::unique(files.begin(), files.end()), files.end());
-  if (!db) db = std::make_unique<AutoDatabase>();
+  files.named = opts_.files;
+  if (opts_.files.empty()) files.named = project; // -p alone: the whole project, reported
+  else if (opts_.linkProject) files.project = project;
+  auto sortUnique = [](std::vector<std::string> &v) {
+    for (std::string &f : v) f = absoluteClean(f);
+    std::sort(v.begin(), v.end());
+    v.erase(std::unique(v.begin(), v.end()), v.end());
+  };
+  sortUnique(files.named);
+  sortUnique(files.project);
+  std::vector<std::string> rest;
+  std::set_difference(files.project.begin(), files.project.end(), files.named.begin(), files.named.end(),
+                      std::back_inserter(rest));
+  files.project = std::move(rest);
   return db;
+}
+
+/// The language to parse a `.h` file in when its command does not say (`-x`): C++ when
+/// the flags name a C++ standard, C when they name a C one; else what the sources
+/// beside it and in the directory above are (C++ when any is, as clangd assumes C++ for
+/// headers). Empty when the file is not a `.h` file or its language is explicit.
+inline std::string headerLanguage(const std::vector<std::string> &args, const std::string &file) {
+  if (!llvm::StringRef(file).ends_with(".h")) return {};
+  for (size_t i = 1; i < args.size(); ++i) {
+    llvm::StringRef a = args[i];
+    if (a == "-x" || a.starts_with("-x") || a.starts_with("--language")) return {};
+    if (a.starts_with("-std=") || a.starts_with("--std=")) {
+      llvm::StringRef std = a.substr(a.find('=') + 1);
+      return std.contains("++") ? "c++-header" : "c-header";
+    }
+    if (a == "--driver-mode=g++" || a == "--driver-mode=cl") return {};
+  }
+  if (!args.empty()) { // clang++, g++: headers are C++ already
+    llvm::StringRef compiler = llvm::sys::path::filename(args.front());
+    if (compiler.contains("++") || compiler == "cl" || compiler == "clang-cl") return {};
+  }
+  size_t c = 0, cxx = 0;
+  std::error_code ec;
+  std::filesystem::path dir = std::filesystem::path(file).parent_path();
+  for (int up = 0; up < 2 && !dir.empty(); ++up, dir = dir.parent_path()) {
+    for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+      std::string ext = it->path().extension().string();
+      if (ext == ".c") ++c;
+      else if (ext == ".cpp" || ext == ".cc" || ext == ".cxx" || ext == ".C" || ext == ".hpp") ++cxx;
+    }
+    if (c || cxx) break;
+  }
+  return cxx || !c ? "c++-header" : "c-header";
 }
 
 /// A compile command as the analysis runs it: no launcher, syntax only, no warnings, and
@@ -92,6 +204,7 @@ inline std::vector<std::string> adjustCommand(std::vector<std::string> args, con
                                     // header missing, the "correction" is a guess (gcf -> gcs).
                                     "-fno-spell-checking"};
   if (!hasResourceDir && !resourceDir.empty()) extra.push_back("-resource-dir=" + resourceDir);
+  if (std::string lang = headerLanguage(args, file); !lang.empty()) extra.insert(extra.end(), {"-x", lang});
   args.insert(args.begin() + 1, extra.begin(), extra.end());
   return args;
 }

@@ -50,6 +50,9 @@ struct DriverOptions {
   std::string cacheDir;                    ///< empty: <build>/.coldstart-lint-cache or $XDG_CACHE_HOME/coldstart-lint
   std::string identity;                    ///< what built the facts (hash of the binary): part of every cache key
   unsigned shardIndex = 0, shardCount = 0; ///< --shard K/N (1-based K); 0: all
+  /// Files named and a compilation database given or found: link the project's other
+  /// files too, reporting only the named ones (--no-project-link turns it off).
+  bool linkProject = true;
 };
 
 /// Collects compiler errors of one TU; warnings are ignored (we run with -w).
@@ -67,7 +70,8 @@ struct RunResult {
   std::vector<Finding> findings;
   RunErrors errors;
   size_t suppressed = 0;
-  size_t analysed = 0;
+  size_t analysed = 0; ///< files analysed and reported
+  size_t linked = 0;   ///< other files of the project, linked in but not reported
   size_t cacheHits = 0;
   std::vector<std::string> notes; ///< one line each, for stderr
   /// Files whose analysis may be incomplete (headers not found): also in JSON and SARIF.
