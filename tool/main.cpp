@@ -329,7 +329,7 @@ void printErrors(const RunResult &result, bool quiet) {
   }
   for (const std::string &n : result.notes)
     if (!quietened.count(n)) std::cerr << "coldstart-lint: note: " << n << "\n";
-  for (const auto &e : result.errors.list) std::cerr << "coldstart-lint: error: " << e.message << "\n";
+  for (const auto &e : result.errors.list) std::cerr << errorLine(e) << "\n";
 }
 
 /// --init-report: every dynamic initialiser that runs at cold start, with its cost.
@@ -382,7 +382,7 @@ void applyFixes(const CliOptions &o, Driver &driver, RunResult &result) {
                                                   std::to_string(fixes.fixed.size()) +
                                                   (fixes.fixed.size() == 1 ? " file" : " files") +
                                                   "; the findings below remain");
-      for (const auto &e : result.errors.list) again.errors.add(e.file, e.message);
+      for (const auto &e : result.errors.list) again.errors.add(e);
       result = std::move(again);
     }
     // Fixes outside the analysed files are not applied: a note, not a failure.
@@ -405,7 +405,7 @@ void emitFindings(const CliOptions &o, Driver &driver, const RunResult &result) 
                      .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
               << "\n";
   } else if (o.format == "github") {
-    emitGithub(std::cout, result.findings);
+    GithubEmitter(std::cout, githubWorkspace()).emit(result.findings, result.errors);
   } else {
     TextEmitter text(std::cout, driver.sources(), colorOutput());
     text.emit(result.findings);
@@ -526,7 +526,7 @@ int main(int argc, char **argv) {
     std::sort(linkedFacts.begin(), linkedFacts.end(),
               [](const TUFacts &a, const TUFacts &b) { return a.mainFile < b.mainFile; });
     for (const TUFacts &tu : linkedFacts)
-      for (const FactsError &e : tu.errors) result.errors.add(e.file, formatFactsError(e));
+      for (const FactsError &e : tu.errors) result.errors.add(runError(e));
     result.facts = std::move(linkedFacts);
     if (!o.initReport) driver.link(result.facts, result);
   } else if (o.factsOut || o.initReport) {

@@ -96,7 +96,7 @@ public:
         continue;
       }
       ++result.analysed;
-      for (const FactsError &e : tu.errors) result.errors.add(e.file, formatFactsError(e));
+      for (const FactsError &e : tu.errors) result.errors.add(runError(e));
       for (const FactsError &n : tu.notes) result.notes.push_back(formatFactsError(n));
       if (IncompleteAnalysis ia = incompleteAnalysis(tu); !ia.missing.empty())
         result.incomplete.push_back(std::move(ia));

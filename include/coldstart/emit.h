@@ -34,16 +34,44 @@ inline std::string displayPath(const std::string &file) {
 struct RunErrors {
   struct Error {
     std::string file;
-    std::string message;
+    std::string message; ///< one line: "<file>: <what>[: <where>: <detail>]"
+    /// Where the compiler put the error, with what it said, when there is such a place
+    /// (a file that does not compile): printed compiler-style, `file:line:col: error: ...`.
+    Loc where = {};
+    std::string what = {}, detail = {};
   };
   std::vector<Error> list;
-  void add(std::string file, std::string message) {
+  void add(std::string file, std::string message) { add(Error{std::move(file), std::move(message)}); }
+  void add(Error error) {
     for (const Error &e : list)
-      if (e.file == file && e.message == message) return;
-    list.push_back({std::move(file), std::move(message)});
+      if (e.file == error.file && e.message == error.message) return;
+    list.push_back(std::move(error));
   }
   bool empty() const { return list.empty(); }
 };
+
+/// A message as one line of compiler-style output: a raw newline (a multi-line string
+/// literal quoted from the source) would split one diagnostic over several lines.
+inline std::string oneLine(std::string_view message) {
+  std::string out;
+  out.reserve(message.size());
+  for (char c : message) {
+    if (c == '\n') out += "\\n";
+    else if (c == '\r') out += "\\r";
+    else out += c;
+  }
+  return out;
+}
+
+/// An error as a line on stderr: compiler-style where it has a place (so that vim's
+/// errorformat and VS Code's $gcc matcher pick it up), else "coldstart-lint: error: ...".
+inline std::string errorLine(const RunErrors::Error &e) {
+  if (e.where.valid() && !e.detail.empty())
+    return displayPath(e.where.file) + ":" + std::to_string(e.where.line) + ":" + std::to_string(e.where.col) +
+           ": error: " + oneLine(e.detail) + "; " + displayPath(e.file) + " " + e.what +
+           ", so coldstart-lint did not analyse it";
+  return "coldstart-lint: error: " + oneLine(e.message);
+}
 
 inline std::string edgeVerb(EdgeKind k) {
   switch (k) {

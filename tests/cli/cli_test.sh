@@ -82,7 +82,9 @@ PY
   does_not_compile)
     { handler_src; echo "int broken( {"; } >bad.cpp
     run bad.cpp -- -std=c++20 $INC; expect_rc 2; expect_no_signal
-    expect_error "bad.cpp: does not compile: bad.cpp:10:"
+    # compiler-style, as clang prints it: vim's errorformat and VS Code's $gcc read it
+    grep -Eq "^bad.cpp:10:[0-9]+: error: .*; bad.cpp does not compile, so coldstart-lint did not analyse it$" err.txt ||
+      fail "the compile error is not a compiler-style line"
     [ "$(grep -c 'error:' err.txt)" = 1 ] || fail "more than one error line for one file"
     grep -q "bad.cpp:6:3: warning" out.txt || fail "findings of the part that parsed are not printed"
     ;;
@@ -124,7 +126,7 @@ int main() { run_handler(handler); }
 SRC
     cp u.cpp u.orig
     run --no-cache u.cpp -- -std=c++20 $INC; expect_rc 2
-    expect_error "u.cpp: does not compile: u.cpp:5:22: expected expression"
+    expect_error "^u.cpp:5:22: error: expected expression"
     grep -q "u.cpp:7:3: warning" out.txt || fail "findings of a file with errors are not printed"
     run --no-cache --fix u.cpp -- -std=c++20 $INC; expect_rc 2
     cmp -s u.cpp u.orig || fail "--fix rewrote a file that does not compile"
@@ -136,7 +138,7 @@ SRC
     head -c 4096 /dev/urandom >junk.cpp
     printf '\0\1\2' >>junk.cpp
     run junk.cpp -- -std=c++20; expect_rc 2; expect_no_signal
-    expect_error "junk.cpp: does not compile"
+    expect_error "junk.cpp does not compile, so coldstart-lint did not analyse it"
     ;;
   empty_file)
     : >empty.cpp
@@ -438,7 +440,7 @@ open('deep.cpp', 'w').write('int g(int x) { return x + 1; }\nint calls = ' + exp
     run --no-cache deep.cpp -- -std=c++20 -fbracket-depth=20000; expect_no_signal
     [ "$(rc)" = 0 ] || fail "exit $(rc) on deep but valid nesting"
     run --no-cache deep.cpp -- -std=c++20; expect_rc 2; expect_no_signal
-    expect_error "deep.cpp: does not compile: deep.cpp:"
+    expect_error "^deep.cpp:[0-9]*:[0-9]*: error: .*deep.cpp does not compile"
     [ "$(grep -c error: err.txt)" = 1 ] || fail "not a single error line"
     ;;
   invalid_utf8)
@@ -480,7 +482,7 @@ void handler_like() {
 }
 SRC
     run --no-cache broken.cpp -- -std=c++20; expect_rc 2; expect_no_signal
-    expect_error "broken.cpp: does not compile: broken.cpp:3:10: use of undeclared identifier 'undeclared_thing'"
+    expect_error "^broken.cpp:3:10: error: use of undeclared identifier 'undeclared_thing' (and 1 more error); broken.cpp does not compile"
     ;;
   broken_init_list)
     # Found by fuzzing: after a missing header, a braced initialiser of a class whose
@@ -514,6 +516,29 @@ SRC
     run --format=github h.cpp -- -std=c++20 $INC; expect_rc 1
     grep -q "^::warning file=h.cpp,line=6,col=3,title=coldstart-client-per-invocation::'Aws::S3::S3Client' is constructed on every invocation" out.txt || fail "annotation"
     [ "$(wc -l <out.txt)" = 1 ] || fail "one line per finding"
+    grep -q "%0A'handler' runs on every invocation: it is the handler passed to aws::lambda_runtime::run_handler here (h.cpp:9)" out.txt ||
+      fail "the handler is not in the annotation"
+    # Paths are relative to the workspace, wherever the tool runs from.
+    mkdir -p repo/.git repo/src repo/build && handler_src >repo/src/h.cpp
+    (cd repo/build && "$TOOL" --format=github ../src/h.cpp -- -std=c++20 $INC >../../out.txt 2>/dev/null)
+    grep -q "^::warning file=src/h.cpp,line=6" out.txt || fail "path not relative to the repository root"
+    (cd repo/src && GITHUB_WORKSPACE=$WORK "$TOOL" --format=github h.cpp -- -std=c++20 $INC >../../out.txt 2>/dev/null)
+    grep -q "^::warning file=repo/src/h.cpp,line=6" out.txt || fail "path not relative to GITHUB_WORKSPACE"
+    # A file that could not be analysed is an annotation too.
+    { handler_src; echo "int broken( {"; } >bad.cpp
+    run --format=github bad.cpp -- -std=c++20 $INC; expect_rc 2
+    grep -Eq "^::error file=bad.cpp,line=10,col=[0-9]+,title=coldstart-lint::.*; bad.cpp does not compile, so it was not analysed$" out.txt ||
+      fail "no ::error for the file that does not compile"
+    # More warnings than GitHub shows per step: a summary says so.
+    { handler_src | sed '/^int main/d'; for i in $(seq 1 11); do echo "void s$i() { Aws::S3::S3Client c; }"; done
+      echo "static invocation_response h2(invocation_request const&) {"; for i in $(seq 1 11); do echo "  s$i();"; done
+      echo '  return invocation_response::success("ok", "text/plain"); }'; echo 'int main() { run_handler(handler); run_handler(h2); }'; } >many.cpp
+    run --format=github many.cpp -- -std=c++20 $INC; expect_rc 1
+    [ "$(grep -c '^::warning' out.txt)" = 12 ] || fail "expected 12 warnings"
+    grep -q "^::notice title=coldstart-lint::12 warnings and 0 errors; GitHub shows at most 10 of each per step" out.txt ||
+      fail "no summary when GitHub hides annotations"
+    run --format=github h.cpp -- -std=c++20 $INC
+    grep -q "::notice" out.txt && fail "a summary with few annotations"
     ;;
   header_filter)
     mkdir -p src/vendor
@@ -530,6 +555,12 @@ YAML
     grep -q "src/ours.h:3:22: warning" out.txt || fail "HeaderFilterRegex filtered a matching header"
     printf 'HeaderFilterRegex: "("\n' >src/.coldstart-lint.yaml
     run --no-cache src/h.cpp -- -std=c++20 $INC; expect_rc 2; expect_error "HeaderFilterRegex is not a valid regular expression"
+    ;;
+  multiline_message)
+    # A message quoting a multi-line raw string stays one line (escaped \n).
+    printf '#include <regex>\nstatic const std::regex kRe(R"(ab\ncd)");\nint main() { return 0; }\n' >m.cpp
+    run --no-cache m.cpp -- -std=c++20; expect_rc 1
+    grep -q '^m.cpp:2:25: warning: .*ab\\ncd.*\[coldstart-heavy-static-init\]$' out.txt || fail "the message was split over lines"
     ;;
   project_link_named)
     # Files named with a compilation database: the project's other files are linked in,

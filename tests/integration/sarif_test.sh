@@ -24,6 +24,21 @@ loc = res[1]["locations"][0]["physicalLocation"]
 assert loc["artifactLocation"] == {"uri": "fixtures/examples/bad_handler.cpp", "uriBaseId": "SRCROOT"}, loc
 assert all("partialFingerprints" in r for r in res)
 assert any("fixes" in r for r in res) and any("relatedLocations" in r for r in res)
+# GitHub links only the related locations that the message references as [text](id).
+import re
+for r in res:
+    ids = {l["id"] for l in r.get("relatedLocations", [])}
+    linked = {int(i) for i in re.findall(r"\]\((\d+)\)", r["message"]["text"])}
+    assert ids == linked, (r["message"]["text"], ids, linked)
+# A finding reached from a handler carries the call path as a code flow: the handler's
+# registration first, the finding's own location last.
+flows = [r for r in res if "codeFlows" in r]
+assert flows, "no codeFlows"
+for r in flows:
+    steps = r["codeFlows"][0]["threadFlows"][0]["locations"]
+    assert len(steps) >= 2, steps
+    assert "handler" in steps[0]["location"]["message"]["text"], steps[0]
+    assert steps[-1]["location"]["physicalLocation"] == r["locations"][0]["physicalLocation"], r
 # Each rule's help link names its page, which exists in this source tree.
 import os
 for r in run["tool"]["driver"]["rules"]:
@@ -41,7 +56,7 @@ fp = lambda p: sorted(r["partialFingerprints"]["coldstartFindingHash/v1"] for r 
 a, b = fp(sys.argv[1]), fp(sys.argv[2])
 assert a == b, "fingerprints changed when lines moved"
 PY
-"$MT" validate "$WORK/out.sarif" -o "$WORK/validation.sarif" --log ForceOverwrite >"$WORK/validate.log" 2>&1
+"$MT" validate "$WORK/out.sarif" --rule-kind "Gh;Sarif" -o "$WORK/validation.sarif" --log ForceOverwrite >"$WORK/validate.log" 2>&1
 python3 - "$WORK/validation.sarif" <<'PY' || { cat "$WORK/validate.log"; exit 1; }
 import json, sys
 d = json.load(open(sys.argv[1]))

@@ -65,6 +65,11 @@ inline std::string formatFactsError(const FactsError &e) {
   return out;
 }
 
+/// A TU's error as the run reports it (the one line, and its place when it has one).
+inline RunErrors::Error runError(const FactsError &e) {
+  return {e.file, formatFactsError(e), e.where, e.message, firstLineOf(e.detail)};
+}
+
 struct RunResult {
   std::vector<TUFacts> facts; ///< per TU, sorted by main file
   std::vector<Finding> findings;

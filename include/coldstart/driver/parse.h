@@ -51,7 +51,7 @@ inline void reportParse(TUFacts &tu, ErrorTriage &diags, bool ok) {
   if (!diags.userErrors.empty()) {
     const ErrorTriage::Error &first = diags.userErrors.front();
     size_t n = diags.userErrors.size();
-    std::string more = n > 1 ? " (and " + std::to_string(n - 1) + " more errors)" : "";
+    std::string more = n > 1 ? " (and " + std::to_string(n - 1) + (n == 2 ? " more error)" : " more errors)") : "";
     tu.errors.push_back({tu.mainFile, "does not compile", first.where, first.message + more});
   } else if (!ok && diags.total() == 0) {
     tu.errors.push_back({tu.mainFile, "could not be analysed (the compiler rejected the command line)", {}, ""});

@@ -64,17 +64,19 @@ public:
       r["ruleId"] = f.check;
       if (auto it = ruleIndex.find(f.check); it != ruleIndex.end()) r["ruleIndex"] = it->second;
       r["level"] = f.severity == "error" ? "error" : "warning";
-      r["message"] = {{"text", f.message}};
       r["locations"] = ordered_json::array({location(f.loc)});
+      std::vector<Note> notes = explanationNotes(f);
+      r["message"] = {{"text", notes.empty() ? f.message : linkedMessage(f, notes)}};
       ordered_json related = ordered_json::array();
       int id = 1;
-      for (const Note &n : explanationNotes(f)) {
+      for (const Note &n : notes) {
         ordered_json l = location(n.loc);
         l["id"] = id++;
         l["message"] = {{"text", n.message}};
         related.push_back(l);
       }
       if (!related.empty()) r["relatedLocations"] = related;
+      if (f.hasHandler) r["codeFlows"] = codeFlow(f, notes);
       std::string base = fingerprintBase(f);
       unsigned n = ++occurrences[base];
       r["partialFingerprints"] = {{"coldstartFindingHash/v1", hashText(base + "#" + std::to_string(n))}};
@@ -119,6 +121,50 @@ public:
   }
 
 private:
+  /// SARIF message text is plain text with embedded links: literal brackets and
+  /// backslashes are escaped.
+  static std::string escapeText(const std::string &text) {
+    std::string out;
+    for (char c : text) {
+      if (c == '[' || c == ']' || c == '\\') out += '\\';
+      out += c;
+    }
+    return out;
+  }
+
+  /// The message with the handler and each step of the call path as links to the
+  /// related locations (GitHub shows only the related locations a message links to).
+  static std::string linkedMessage(const Finding &f, const std::vector<Note> &notes) {
+    std::string text = escapeText(f.message);
+    size_t id = 1;
+    if (f.hasHandler) {
+      text += "; reached from the handler [" + escapeText(f.handler.name) + "](" + std::to_string(id++) + ")";
+      for (size_t i = 0; i < f.path.size() && id <= notes.size(); ++i)
+        text += std::string(i == 0 ? " through " : ", ") + "[" +
+                escapeText(f.path[i].function + " -> " + f.path[i].callee) + "](" + std::to_string(id++) + ")";
+    }
+    for (; id <= notes.size(); ++id)
+      text += "; see [" + escapeText(notes[id - 1].message) + "](" + std::to_string(id) + ")";
+    return text;
+  }
+
+  /// The call path as a code flow: the handler's registration, each call, the finding.
+  nlohmann::ordered_json codeFlow(const Finding &f, const std::vector<Note> &notes) {
+    using nlohmann::ordered_json;
+    ordered_json steps = ordered_json::array();
+    size_t pathNotes = std::min(notes.size(), f.path.size() + 1);
+    for (size_t i = 0; i < pathNotes; ++i) {
+      ordered_json l = location(notes[i].loc);
+      l["message"] = {{"text", notes[i].message}};
+      steps.push_back({{"location", l}});
+    }
+    ordered_json last = location(f.loc);
+    last["message"] = {{"text", f.message}};
+    steps.push_back({{"location", last}});
+    return ordered_json::array({{{"message", {{"text", "how " + quotedName(f.handler.name) + " reaches this"}}},
+                                 {"threadFlows", ordered_json::array({{{"locations", steps}}})}}});
+  }
+
   nlohmann::ordered_json artifact(const std::string &file) const {
     std::string rel = relative(file);
     if (rel.empty()) return {{"uri", "file://" + uriPath(file)}};

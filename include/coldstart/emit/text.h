@@ -38,7 +38,7 @@ private:
   void line(const Loc &l, const std::string &severity, const std::string &message) {
     const char *sevColor = severity == "error" ? "\033[1;31m" : severity == "warning" ? "\033[1;35m" : "\033[1;36m";
     out_ << c("\033[1m") << displayPath(l.file) << ":" << l.line << ":" << l.col << ": " << c("\033[0m") << c(sevColor)
-         << severity << ": " << c("\033[0m") << c("\033[1m") << message << c("\033[0m") << "\n";
+         << severity << ": " << c("\033[0m") << c("\033[1m") << oneLine(message) << c("\033[0m") << "\n";
   }
 
   void snippet(const Loc &l) {
