@@ -15,6 +15,7 @@
 #include "coldstart/fixes.h"
 #include "coldstart/lsp.h"
 #include "coldstart/version.h"
+#include "cli.h"
 
 #include "coldstart_embedded_catalog.h"  // generated from catalog/*.yaml
 #include "coldstart_embedded_fallback.h" // generated from fixtures/fallback (libcurl, cpp-httplib)
@@ -26,6 +27,7 @@
 
 #include <charconv>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
 #include <set>
 #include <thread>
@@ -34,221 +36,7 @@
 namespace {
 
 using namespace coldstart;
-
-constexpr const char *kUsage = R"(USAGE: coldstart-lint [options] <file>... [-- <compiler args>]
-       coldstart-lint link [options] <facts file>...
-       coldstart-lint lsp [-p <build-path>] [--config=<file>] [--checks=<globs>]
-
-Finds cold-start and per-invocation costs in C and C++ AWS Lambda handlers: clients
-built on every invocation, connections that cannot be reused, heavy static
-initialisers and blocking calls, each with the handler it is reachable from and
-the call path.
-
-INPUT:
-  -p <build-path>          Read compile commands from <build-path>/compile_commands.json
-                           (without files: analyse every file it lists, linked together)
-  -- <compiler args>       Compile every named file with these arguments
-  (neither)                Use the compile_commands.json found in a parent directory of
-                           each file or its build/ (as clangd does), else the nearest
-                           compile_flags.txt, else compile without flags
-  --no-project-link        With files named and a compilation database (-p or found), analyse
-                           the named files alone. By default the database's other files are
-                           linked in (cached) so that a finding whose handler is in another
-                           file is found; only the named files (and headers) are reported
-
-CHECKS AND CONFIG:
-  --checks=<globs>         Select checks, clang-tidy syntax: 'coldstart-*,-coldstart-blocking-call'
-  --config=<file>          Use this config instead of the .coldstart-lint.yaml found above each file
-  --warnings-as-errors=<globs>
-                           Report findings of these checks as errors (severity "error")
-  --list-checks            List the enabled checks and exit
-  --explain=<check>        Print a check's documentation and exit
-
-OUTPUT:
-  --format=<format>        text: compiler-style lines with notes and snippets (default);
-                           json: one JSON document; sarif: SARIF 2.1.0 (code scanning);
-                           github: GitHub Actions annotations (::warning file=...)
-  --init-report            Instead of findings, list every dynamic initialiser with its cost
-                           class, costliest first (text, or JSON with --format=json)
-  --export-fixes=<file>    Write fixes as clang-apply-replacements YAML
-  --fix                    Apply fixes in place (only in the analysed files; not in a file
-                           with compile errors of its own)
-  --fix-errors             Like --fix, and apply fixes even in files with compile errors
-  --quiet                  Do not print the summary line on stderr
-
-SPEED AND SCALE:
-  -j <N>                   Parse N files at a time, each in its own process (default: all cores)
-  --no-cache               Do not read or write the facts cache
-  --cache-dir=<dir>        Facts cache (default: <build-path>/.coldstart-lint-cache with -p,
-                           else $XDG_CACHE_HOME/coldstart-lint)
-  --shard=<K>/<N>          Analyse only the K-th of N deterministic slices of the files
-  --facts-out=<file>       Write the facts of the analysed files (for 'link') instead of findings
-  --timeout=<seconds>      Give up on a file after this long (default: 600)
-  --no-fallback-headers    Do not stand in for missing AWS SDK, aws-lambda-cpp, libcurl or
-                           cpp-httplib headers with built-in declarations
-  --max-memory=<MB>        Memory limit per parse (default: 4096; 0: none)
-
-  link <facts file>...     Merge facts written by --facts-out (e.g. by CI shards) and
-                           report findings with the options above
-  lsp                      Serve diagnostics and quick fixes to an editor (Language Server
-                           Protocol over stdin/stdout)
-
-  --version                Print the version and exit
-  --help                   Print this help and exit
-
-EXIT CODES:
-  0  no findings
-  1  findings
-  2  the tool could not do its job (bad usage, unreadable input, a file that did not
-     compile, a bad config); findings for the files that did are still printed
-
-Docs: coldstart-lint --explain=<check>, and README.md
-)";
-
-struct CliOptions {
-  DriverOptions driver;
-  bool linkMode = false;
-  bool lspMode = false;
-  std::string format = "text";
-  std::optional<std::string> exportFixes;
-  std::optional<std::string> factsOut;
-  bool fix = false;
-  bool fixErrors = false;
-  bool listChecks = false;
-  bool initReport = false;
-  std::optional<std::string> explain;
-  bool quiet = false;
-  bool version = false;
-  bool help = false;
-};
-
-int usageError(const std::string &msg) {
-  std::cerr << "coldstart-lint: error: " << msg << "\n"
-            << "coldstart-lint: run 'coldstart-lint --help' for usage\n";
-  return 2;
-}
-
-bool parseUnsigned(const std::string &text, unsigned long &out) {
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-  return ec == std::errc() && ptr == text.data() + text.size();
-}
-
-/// Parses argv. Returns -1 on success, else an exit code.
-/// A flag (an option without a value), by name.
-void setFlag(const std::string &name, CliOptions &o) {
-  if (name == "help") o.help = true;
-  else if (name == "version") o.version = true;
-  else if (name == "fix") o.fix = true;
-  else if (name == "fix-errors") o.fix = o.fixErrors = true;
-  else if (name == "list-checks") o.listChecks = true;
-  else if (name == "quiet") o.quiet = true;
-  else if (name == "init-report") o.initReport = true;
-  else if (name == "no-cache") o.driver.useCache = false;
-  else if (name == "no-skip-bodies") o.driver.skipSystemBodies = false; // to check skipping changes nothing
-  else if (name == "no-isolation") o.driver.isolate = false;            // debugging, fuzzing
-  else if (name == "parse-only") o.driver.parseOnly = true;             // bench/: the cost of parsing alone
-  else if (name == "no-fallback-headers") o.driver.useFallbackHeaders = false;
-  else if (name == "no-project-link") o.driver.linkProject = false;
-}
-
-/// An option with a value, by name; an exit code when the value is bad, else -1.
-int setValue(const std::string &name, const std::string &value, CliOptions &o) {
-  unsigned long n = 0;
-  if (name == "p") o.driver.buildPath = value;
-  else if (name == "checks") o.driver.session.checks = value;
-  else if (name == "warnings-as-errors") o.driver.session.warningsAsErrors = value;
-  else if (name == "config") o.driver.session.configPath = value;
-  else if (name == "format") o.format = value;
-  else if (name == "export-fixes") o.exportFixes = value;
-  else if (name == "explain") o.explain = value;
-  else if (name == "cache-dir") o.driver.cacheDir = value;
-  else if (name == "facts-out") o.factsOut = value;
-  else if (name == "j") {
-    if (!parseUnsigned(value, n) || n == 0 || n > 1024)
-      return usageError("-j needs a positive number, not '" + value + "'");
-    o.driver.isolation.jobs = unsigned(n);
-  } else if (name == "timeout") {
-    if (!parseUnsigned(value, n)) return usageError("--timeout needs a number of seconds, not '" + value + "'");
-    o.driver.isolation.timeoutSeconds = unsigned(n);
-  } else if (name == "max-memory") {
-    if (!parseUnsigned(value, n)) return usageError("--max-memory needs a number of MB, not '" + value + "'");
-    o.driver.isolation.memoryLimitMB = n;
-  } else if (name == "shard") {
-    unsigned long k = 0, total = 0;
-    auto slash = value.find('/');
-    if (slash == std::string::npos || !parseUnsigned(value.substr(0, slash), k) ||
-        !parseUnsigned(value.substr(slash + 1), total) || total == 0 || k == 0 || k > total)
-      return usageError("--shard needs K/N with 1 <= K <= N, not '" + value + "'");
-    o.driver.shardIndex = unsigned(k);
-    o.driver.shardCount = unsigned(total);
-  }
-  return -1;
-}
-
-int parseArgs(int argc, char **argv, CliOptions &o) {
-  int first = 1;
-  if (argc > 1 && std::string_view(argv[1]) == "link") {
-    o.linkMode = true;
-    first = 2;
-  } else if (argc > 1 && std::string_view(argv[1]) == "lsp") {
-    o.lspMode = true;
-    first = 2;
-  }
-  const std::vector<std::string_view> flags = {"help",           "version",      "fix",         "fix-errors",
-                                               "list-checks",    "quiet",        "init-report", "no-cache",
-                                               "no-skip-bodies", "no-isolation", "parse-only",  "no-fallback-headers",
-                                               "no-project-link"};
-  const std::vector<std::string_view> valued = {
-      "p",         "checks", "config",    "format",  "export-fixes", "explain", "j", "warnings-as-errors",
-      "cache-dir", "shard",  "facts-out", "timeout", "max-memory"};
-  for (int i = first; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    if (arg == "--") {
-      o.driver.haveCompilerArgs = true;
-      for (int j = i + 1; j < argc; ++j) o.driver.compilerArgs.push_back(argv[j]);
-      break;
-    }
-    if (arg.empty() || arg[0] != '-' || arg == "-") {
-      o.driver.files.push_back(std::string(arg));
-      continue;
-    }
-    std::string_view body = arg.substr(arg.rfind("--", 0) == 0 ? 2 : 1);
-    std::string name(body.substr(0, body.find('=')));
-    std::optional<std::string> value;
-    if (body.find('=') != std::string_view::npos) value = std::string(body.substr(body.find('=') + 1));
-    // -pbuild, -j4
-    if (!value && arg.size() > 2 && arg[1] != '-' && (arg[1] == 'p' || arg[1] == 'j') &&
-        std::find(flags.begin(), flags.end(), body) == flags.end() &&
-        std::find(valued.begin(), valued.end(), body) == valued.end()) {
-      name = std::string(1, arg[1]);
-      value = std::string(arg.substr(2));
-    }
-    if (name == "h") name = "help";
-    if (std::find(flags.begin(), flags.end(), name) != flags.end()) {
-      if (value) return usageError("option '" + name + "' takes no value");
-      setFlag(name, o);
-      continue;
-    }
-    if (std::find(valued.begin(), valued.end(), name) == valued.end())
-      return usageError("unknown option '" + std::string(arg) + "'");
-    if (!value) {
-      if (i + 1 >= argc) return usageError("option '" + std::string(arg) + "' needs a value");
-      value = argv[++i];
-    }
-    if (int rc = setValue(name, *value, o); rc >= 0) return rc;
-  }
-  if (o.format != "text" && o.format != "json" && o.format != "sarif" && o.format != "github")
-    return usageError("unknown --format '" + o.format + "' (expected text, json, sarif or github)");
-  if (o.linkMode && o.driver.haveCompilerArgs) return usageError("'link' takes facts files, not compiler arguments");
-  return -1;
-}
-
-bool colorOutput() {
-  if (!isatty(STDOUT_FILENO)) return false;
-  if (std::getenv("NO_COLOR")) return false;
-  const char *term = std::getenv("TERM");
-  return !(term && std::string_view(term) == "dumb");
-}
+using namespace coldstart::cli;
 
 std::string resourceDir() {
   std::error_code ec;
@@ -328,7 +116,7 @@ void printErrors(const RunResult &result, bool quiet) {
         << " analysed without some of their headers (findings may be incomplete; run without --quiet to see which)\n";
   }
   for (const std::string &n : result.notes)
-    if (!quietened.count(n)) std::cerr << "coldstart-lint: note: " << n << "\n";
+    if (!quietened.count(n) && !(quiet && n == result.fallbackNote)) std::cerr << "coldstart-lint: note: " << n << "\n";
   for (const auto &e : result.errors.list) std::cerr << errorLine(e) << "\n";
 }
 
@@ -407,7 +195,7 @@ void emitFindings(const CliOptions &o, Driver &driver, const RunResult &result) 
   } else if (o.format == "github") {
     GithubEmitter(std::cout, githubWorkspace()).emit(result.findings, result.errors);
   } else {
-    TextEmitter text(std::cout, driver.sources(), colorOutput());
+    TextEmitter text(std::cout, driver.sources(), colorOutput(o));
     text.emit(result.findings);
   }
 }
@@ -465,6 +253,88 @@ int readLinkedFacts(CliOptions &o, std::vector<TUFacts> &linkedFacts) {
   return -1;
 }
 
+/// A YAML scalar in single quotes (a config's values are patterns and globs).
+std::string yamlQuote(const std::string &s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("''") : std::string(1, c);
+  return out + "'";
+}
+
+/// --dump-config: the configuration that applies to `file`, as a config file that reads
+/// back to the same run (every check option with its value, defaults included).
+void dumpConfig(const Session &session, const std::string &file, const std::string &label) {
+  const Config *c = session.configFor(file);
+  const SessionOptions &opts = session.options();
+  std::cout << "# coldstart-lint " << kVersion << ": the configuration for " << label << " ("
+            << (c ? "from " + displayPath(c->origin) : std::string("no config file: the defaults"))
+            << (opts.checks || opts.headerFilter || opts.excludeHeaderFilter || opts.warningsAsErrors
+                    ? ", with the command line's options"
+                    : "")
+            << ")\n";
+  // Without the implicit leading 'coldstart-*' when something follows it, so that the
+  // dump reads back to the same list.
+  std::string checks = session.checksFor(file);
+  if (llvm::StringRef(checks).starts_with("coldstart-*,")) checks = checks.substr(std::strlen("coldstart-*,"));
+  std::cout << "Checks: " << yamlQuote(checks) << "\n";
+  std::string asErrors = c && c->warningsAsErrors ? *c->warningsAsErrors : "";
+  if (opts.warningsAsErrors) asErrors += (asErrors.empty() ? "" : ",") + *opts.warningsAsErrors;
+  std::cout << "WarningsAsErrors: " << yamlQuote(asErrors) << "\n";
+  std::optional<std::string> filter = opts.headerFilter ? opts.headerFilter : c ? c->headerFilterRegex : std::nullopt;
+  if (filter) std::cout << "HeaderFilterRegex: " << yamlQuote(*filter) << "\n";
+  std::optional<std::string> exclude = opts.excludeHeaderFilter ? opts.excludeHeaderFilter
+                                       : c                      ? c->excludeHeaderFilterRegex
+                                                                : std::nullopt;
+  if (exclude) std::cout << "ExcludeHeaderFilterRegex: " << yamlQuote(*exclude) << "\n";
+  if (c && !c->handlerNames.empty()) {
+    std::cout << "HandlerNames:\n";
+    for (const std::string &h : c->handlerNames) std::cout << "  - " << yamlQuote(h) << "\n";
+  }
+  if (c && !c->severity.empty()) {
+    std::cout << "Severity:\n";
+    for (const auto &[check, sev] : c->severity) std::cout << "  " << check << ": " << sev << "\n";
+  }
+  std::map<std::string, std::string> configured = c ? c->checkOptions : std::map<std::string, std::string>{};
+  std::string options;
+  for (const auto &check : session.checks())
+    for (const CheckOption &opt : check->options())
+      options += "  " + std::string(check->id()) + "." + opt.name + ": " +
+                 yamlQuote(checkOption(*check, opt.name, configured)) + "\n";
+  if (!options.empty()) std::cout << "CheckOptions:\n" << options;
+  if (c) {
+    const CatalogTable &t = c->catalog;
+    size_t entries = t.classes.size() + t.functions.size() + t.handlerSignatures.size() + t.settings.size();
+    if (entries)
+      std::cout << "# and the " << entries << " Catalog entries of " << displayPath(c->origin)
+                << ", not repeated here\n";
+  }
+}
+
+/// --line-filter: findings outside the listed lines are not reported (nor fixed).
+void applyLineFilter(const CliOptions &o, RunResult &result) {
+  if (!o.lineFilter) return;
+  std::vector<Finding> kept;
+  for (Finding &f : result.findings)
+    if (passesLineFilter(*o.lineFilter, f.loc.file, f.loc.line)) kept.push_back(std::move(f));
+  result.findings = std::move(kept);
+}
+
+/// [k/N] file on stderr as each parse ends: redrawn in place on a terminal, as lines
+/// with --progress elsewhere, never otherwise (pipes, CI logs).
+void setUpProgress(CliOptions &o) {
+  const char *term = std::getenv("TERM");
+  bool terminal = isatty(STDERR_FILENO) && !(term && std::string_view(term) == "dumb");
+  if (o.quiet || o.lspMode || (!terminal && !o.progress)) return;
+  o.driver.progress = [terminal](size_t done, size_t total, const std::string &file) {
+    if (total < 2) return; // one file: the answer comes as soon as the line would
+    std::string line = "[" + std::to_string(done) + "/" + std::to_string(total) + "] " + displayPath(file);
+    if (!terminal) {
+      std::cerr << line << "\n";
+      return;
+    }
+    std::cerr << "\r\033[K" << (done == total ? std::string() : line) << std::flush;
+  };
+}
+
 /// What the binary brings: clang's resource directory, its own identity (for cache
 /// keys), the catalog and the fallback headers.
 void addBuiltinData(CliOptions &o) {
@@ -501,13 +371,31 @@ int main(int argc, char **argv) {
 
   // Facts files and the init report are about the files named, not their project.
   if (o.factsOut || o.initReport) o.driver.linkProject = false;
+  // The configuration of the current directory when no file is named (only to find it).
+  bool namedFiles = !o.driver.files.empty();
+  if ((o.dumpConfig || o.verifyConfig) && !namedFiles)
+    o.driver.files.push_back((std::filesystem::current_path() / "-").string());
+  o.driver.session.allowNoChecks = o.allowNoChecks || o.dumpConfig;
   addBuiltinData(o);
+  setUpProgress(o);
   Driver driver(o.driver);
   std::string error;
   if (!driver.setup(checks::all(), error)) {
     std::cerr << "coldstart-lint: error: " << error << "\n";
     return 2;
   }
+  if (o.verifyConfig) {
+    std::cout << "No config errors detected.\n"; // clang-tidy's words
+    return 0;
+  }
+  if (o.dumpConfig) {
+    dumpConfig(driver.session(), absoluteClean(o.driver.files.front()),
+               namedFiles ? displayPath(o.driver.files.front()) : std::string("the current directory"));
+    return 0;
+  }
+  if (o.allowNoChecks && !o.lspMode &&
+      driver.session().enabledChecks(o.driver.files.empty() ? std::string() : o.driver.files.front()).empty())
+    return 0; // --allow-no-checks: nothing to do is not an error
 
   if (o.lspMode) {
     std::ios::sync_with_stdio(false);
@@ -545,7 +433,11 @@ int main(int argc, char **argv) {
   }
 
   if (o.initReport) return initReport(o, driver, result);
-  if (o.fix || o.exportFixes) applyFixes(o, driver, result);
+  applyLineFilter(o, result);
+  if (o.fix || o.exportFixes) {
+    applyFixes(o, driver, result);
+    applyLineFilter(o, result);
+  }
   emitFindings(o, driver, result);
   std::cout.flush();
   printErrors(result, o.quiet);

@@ -35,6 +35,7 @@ struct Config {
   std::vector<std::string> handlerNames;
   std::map<std::string, std::string> severity;
   std::optional<std::string> headerFilterRegex;
+  std::optional<std::string> excludeHeaderFilterRegex;
   std::optional<std::string> warningsAsErrors;
   std::map<std::string, std::string> checkOptions; ///< "<check>.<Option>": value
   CatalogTable catalog;
@@ -51,6 +52,7 @@ template <> struct MappingTraits<coldstart::Config> {
     io.mapOptional("HandlerNames", c.handlerNames);
     io.mapOptional("Severity", c.severity);
     io.mapOptional("HeaderFilterRegex", c.headerFilterRegex);
+    io.mapOptional("ExcludeHeaderFilterRegex", c.excludeHeaderFilterRegex);
     io.mapOptional("WarningsAsErrors", c.warningsAsErrors);
     io.mapOptional("CheckOptions", c.checkOptions);
     io.mapOptional("Catalog", c.catalog);

@@ -85,9 +85,11 @@ public:
     FactsCache cache(opts_.useCache ? FactsCache::dirFor(opts_) : std::string());
     std::vector<Plan> todo = plan(*db, all, cache, facts, result);
     parseAll(todo, cache, facts);
+    cache.prune();
     std::sort(facts.begin(), facts.end(), [](const TUFacts &a, const TUFacts &b) { return a.mainFile < b.mainFile; });
     size_t projectFailures = 0;
     std::string firstFailure;
+    std::vector<const TUFacts *> withFallback;
     for (const TUFacts &tu : facts) {
       if (!isReported(tu.mainFile)) {
         // The rest of the project: its problems are not this run's, but findings that
@@ -100,7 +102,9 @@ public:
       for (const FactsError &n : tu.notes) result.notes.push_back(formatFactsError(n));
       if (IncompleteAnalysis ia = incompleteAnalysis(tu); !ia.missing.empty())
         result.incomplete.push_back(std::move(ia));
+      else if (!tu.fallback.empty()) withFallback.push_back(&tu);
     }
+    if (!withFallback.empty()) result.notes.push_back(result.fallbackNote = fallbackSummary(withFallback));
     result.linked = facts.size() - result.analysed;
     if (projectFailures)
       result.notes.push_back(std::to_string(projectFailures) + " other " + (projectFailures == 1 ? "file" : "files") +
@@ -143,6 +147,7 @@ private:
         facts.push_back(std::move(early));
         continue;
       }
+      addExtraArgs(plan.cmd);
       if (cache.enabled() && !buffers_.count(early.mainFile)) // a buffer is not what is on disk
         if (auto main = hashes.of(early.mainFile)) {
           plan.key = FactsCache::key(opts_, session_.digest(), plan.cmd, *main);
@@ -157,13 +162,27 @@ private:
     return todo;
   }
 
+  /// --extra-arg-before right after the compiler, --extra-arg at the end (before a `--`
+  /// that ends the options), as clang-tidy adds them.
+  void addExtraArgs(clang::tooling::CompileCommand &cmd) const {
+    using namespace clang::tooling;
+    if (!opts_.extraArgsBefore.empty())
+      cmd.CommandLine = getInsertArgumentAdjuster(opts_.extraArgsBefore, ArgumentInsertPosition::BEGIN)(cmd.CommandLine,
+                                                                                                        cmd.Filename);
+    if (!opts_.extraArgs.empty())
+      cmd.CommandLine =
+          getInsertArgumentAdjuster(opts_.extraArgs, ArgumentInsertPosition::END)(cmd.CommandLine, cmd.Filename);
+  }
+
   /// Parses the plans, each in a child process (or here, without isolation); a child
   /// that crashes, runs out of time or memory, or writes malformed facts is an error of
   /// its file, and the others are still analysed.
   void parseAll(const std::vector<Plan> &todo, const FactsCache &cache, std::vector<TUFacts> &facts) {
+    size_t done = 0;
     auto store = [&](const Plan &plan, TUFacts tu) {
       if (!plan.key.empty()) cache.store(plan.key, tu);
       facts.push_back(std::move(tu));
+      if (opts_.progress) opts_.progress(++done, todo.size(), plan.file);
     };
     if (!opts_.isolate) {
       for (const Plan &plan : todo) store(plan, extractInProcess(plan.cmd, plan.file));
@@ -183,14 +202,14 @@ private:
                                  "the analyser " + r.failure + " on it; it was skipped, the other files were analysed",
                                  {},
                                  ""});
-            facts.push_back(std::move(tu));
+            store({todo[i].file, {}, {}}, std::move(tu));
             return;
           }
           try {
             tu = nlohmann::json::parse(r.output).get<TUFacts>();
           } catch (const std::exception &) {
             tu.errors.push_back({tu.mainFile, "internal error: the analyser's output for it was malformed", {}, ""});
-            facts.push_back(std::move(tu));
+            store({todo[i].file, {}, {}}, std::move(tu));
             return;
           }
           store(todo[i], std::move(tu));

@@ -21,6 +21,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 namespace coldstart {
@@ -52,9 +53,13 @@ template <typename Files> std::vector<EmbeddedText> embeddedTexts(const Files &f
 }
 
 struct SessionOptions {
-  std::optional<std::string> checks;           ///< --checks
-  std::optional<std::string> warningsAsErrors; ///< --warnings-as-errors
-  std::optional<std::string> configPath;       ///< --config: one config for every file
+  std::optional<std::string> checks;              ///< --checks
+  std::optional<std::string> warningsAsErrors;    ///< --warnings-as-errors
+  std::optional<std::string> configPath;          ///< --config-file: one config for every file
+  std::optional<std::string> configText;          ///< --config: the same, given inline
+  std::optional<std::string> headerFilter;        ///< --header-filter: overrides HeaderFilterRegex
+  std::optional<std::string> excludeHeaderFilter; ///< --exclude-header-filter
+  bool allowNoChecks = false;                     ///< --allow-no-checks: no check enabled is not an error
   std::vector<EmbeddedText> builtinCatalog;
 };
 
@@ -68,9 +73,11 @@ public:
     checks_ = std::move(checks);
     if (!loadBuiltinCatalog(opts_.builtinCatalog, catalog_, error)) return false;
     updateDigest();
-    if (opts_.configPath) {
+    if (opts_.configPath || opts_.configText) {
       Config c;
-      if (!loadConfigFile(*opts_.configPath, c, error) || !addConfig(std::move(c), error)) return false;
+      bool loaded = opts_.configPath ? loadConfigFile(*opts_.configPath, c, error)
+                                     : parseConfig(*opts_.configText, "--config", c, error);
+      if (!loaded || !addConfig(std::move(c), error)) return false;
     } else {
       std::set<std::string> seen;
       for (const std::string &f : files)
@@ -80,8 +87,12 @@ public:
         }
     }
     if (opts_.checks && !validateGlobs(*opts_.checks, "--checks", error)) return false;
-    if (enabledChecks(files.empty() ? std::string() : files.front()).empty()) {
-      error = "no checks enabled (check --checks and the Checks of .coldstart-lint.yaml)";
+    for (auto [text, option, re] : {std::tuple{&opts_.headerFilter, "--header-filter", &commandLineFilter_},
+                                    std::tuple{&opts_.excludeHeaderFilter, "--exclude-header-filter", &excludeFilter_}})
+      if (*text && !(*re = compileFilter(**text, option, error))) return false;
+    if (!opts_.allowNoChecks && enabledChecks(files.empty() ? std::string() : files.front()).empty()) {
+      error = "no checks enabled (check --checks and the Checks of .coldstart-lint.yaml; --allow-no-checks "
+              "makes this exit 0)";
       return false;
     }
     return true;
@@ -90,7 +101,7 @@ public:
   /// Loads the config that applies to `file` if it is not loaded yet (a server sees
   /// files one at a time).
   bool ensureConfigFor(const std::string &file, std::string &error) {
-    if (opts_.configPath) return true;
+    if (opts_.configPath || opts_.configText) return true;
     auto p = findConfigFor(file);
     if (!p) return true;
     for (const Config &c : configs_)
@@ -113,15 +124,23 @@ public:
 
   /// Checks enabled for findings in `file`: default all, then the file's config, then --checks.
   std::vector<const Check *> enabledChecks(const std::string &file) const {
-    std::string globs = "coldstart-*";
-    if (const Config *c = configFor(file); c && c->checks) globs += "," + *c->checks;
-    if (opts_.checks) globs += "," + *opts_.checks;
-    GlobList list(globs);
+    GlobList list(checksFor(file));
     std::vector<const Check *> out;
     for (const auto &c : checks_)
       if (list.contains(c->id())) out.push_back(c.get());
     return out;
   }
+
+  /// The check globs that apply to `file`, as one list (later globs win).
+  std::string checksFor(const std::string &file) const {
+    std::string globs = "coldstart-*";
+    if (const Config *c = configFor(file); c && c->checks) globs += "," + *c->checks;
+    if (opts_.checks) globs += "," + *opts_.checks;
+    return globs;
+  }
+
+  /// The options of the run as given (for --dump-config).
+  const SessionOptions &options() const { return opts_; }
 
   bool enabled(const std::string &check, const std::string &file) const {
     for (const Check *c : enabledChecks(file))
@@ -131,7 +150,7 @@ public:
 
   /// The config that applies to `file`, or null.
   const Config *configFor(const std::string &file) const {
-    if (opts_.configPath) return configs_.empty() ? nullptr : &configs_.front();
+    if (opts_.configPath || opts_.configText) return configs_.empty() ? nullptr : &configs_.front();
     auto p = findConfigFor(file);
     if (!p) return nullptr;
     for (const Config &c : configs_)
@@ -159,29 +178,49 @@ public:
     return current;
   }
 
-  /// Whether the HeaderFilterRegex of the config of `file` hides findings in it (never
-  /// in a main file).
+  /// Whether the header filter hides findings in `file` (never in a main file): the
+  /// file's path must match --header-filter, else its config's HeaderFilterRegex, and not
+  /// match --exclude-header-filter, else its config's ExcludeHeaderFilterRegex.
   bool filteredOut(const std::string &file, bool isMainFile) const {
+    if (isMainFile) return false;
+    if (excludeFilter_ && excludeFilter_->match(file)) return true;
     const Config *c = configFor(file);
-    if (!c || !c->headerFilterRegex || isMainFile) return false;
+    if (auto it = c ? excludeFilters_.find(c->origin) : excludeFilters_.end();
+        !excludeFilter_ && it != excludeFilters_.end() && it->second->match(file))
+      return true;
+    if (commandLineFilter_) return !commandLineFilter_->match(file);
+    if (!c || !c->headerFilterRegex) return false;
     auto it = headerFilters_.find(c->origin);
     return it != headerFilters_.end() && !it->second->match(file);
   }
 
+  /// The configs loaded, in the order they were found.
+  const std::vector<Config> &configs() const { return configs_; }
+
 private:
+  /// A header filter: llvm::Regex (POSIX extended, searched anywhere in the path), as
+  /// clang-tidy's, so a pattern copied from .clang-tidy means the same here. Null, with
+  /// `error`, when it does not parse.
+  static std::shared_ptr<llvm::Regex> compileFilter(const std::string &pattern, const std::string &origin,
+                                                    std::string &error) {
+    auto re = std::make_shared<llvm::Regex>(pattern);
+    std::string why;
+    if (re->isValid(why)) return re;
+    error = origin + " is not a valid regular expression: '" + pattern + "' (" + why + ")";
+    return nullptr;
+  }
+
   /// The one validation of a config: every name it uses must exist, every pattern parse.
   bool addConfig(Config c, std::string &error) {
     if (c.headerFilterRegex) {
-      // llvm::Regex (POSIX extended, searched anywhere in the path), as clang-tidy's
-      // HeaderFilterRegex: a pattern copied from .clang-tidy means the same here.
-      auto re = std::make_shared<llvm::Regex>(*c.headerFilterRegex);
-      std::string why;
-      if (!re->isValid(why)) {
-        error = c.origin + ": HeaderFilterRegex is not a valid regular expression: '" + *c.headerFilterRegex + "' (" +
-                why + ")";
-        return false;
-      }
+      auto re = compileFilter(*c.headerFilterRegex, c.origin + ": HeaderFilterRegex", error);
+      if (!re) return false;
       headerFilters_[c.origin] = re;
+    }
+    if (c.excludeHeaderFilterRegex) {
+      auto re = compileFilter(*c.excludeHeaderFilterRegex, c.origin + ": ExcludeHeaderFilterRegex", error);
+      if (!re) return false;
+      excludeFilters_[c.origin] = re;
     }
     if (c.checks && !validateGlobs(*c.checks, c.origin + ": Checks", error)) return false;
     for (const auto &[key, value] : c.checkOptions) {
@@ -242,7 +281,8 @@ private:
   std::vector<Config> configs_;
   std::vector<std::string> handlerNames_;
   std::vector<std::unique_ptr<Check>> checks_;
-  std::map<std::string, std::shared_ptr<llvm::Regex>> headerFilters_; ///< by config origin
+  std::map<std::string, std::shared_ptr<llvm::Regex>> headerFilters_, excludeFilters_; ///< by config origin
+  std::shared_ptr<llvm::Regex> commandLineFilter_, excludeFilter_; ///< --header-filter, --exclude-header-filter
   std::string digest_;
 };
 

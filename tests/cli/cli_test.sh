@@ -562,6 +562,167 @@ YAML
     run --no-cache m.cpp -- -std=c++20; expect_rc 1
     grep -q '^m.cpp:2:25: warning: .*ab\\ncd.*\[coldstart-heavy-static-init\]$' out.txt || fail "the message was split over lines"
     ;;
+  extra_args)
+    # clang-tidy's --extra-arg (at the end) and --extra-arg-before (after the compiler),
+    # with -- flags and with a compilation database.
+    mkdir -p inc && printf '#pragma once\n#include <aws/s3/S3Client.h>\ninline void helper() { Aws::S3::S3Client c; }\n' >inc/helper.h
+    { handler_src | sed 's/^  Aws::S3::S3Client s3;/  helper();/; 3a #include <helper.h>'; } >h.cpp
+    run --no-cache h.cpp -- -std=c++20 $INC; expect_rc 0 # helper.h not found: a note, and no finding
+    grep -q "warning:" out.txt && fail "a finding without the header"
+    run --no-cache --extra-arg=-Iinc h.cpp -- -std=c++20 $INC; expect_rc 1
+    grep -q "^inc/helper.h:3:24: warning: 'Aws::S3::S3Client' is constructed on every invocation" out.txt || fail "--extra-arg not added"
+    printf '[{"directory":"%s","file":"h.cpp","arguments":["c++","-std=c++20","-I%s","-c","h.cpp"]}]\n' "$WORK" "$FIX/include" >compile_commands.json
+    run --no-cache -p . --extra-arg-before=-Iinc h.cpp; expect_rc 1
+    grep -q "^inc/helper.h:3:24: warning" out.txt || fail "--extra-arg-before not added to the database's command"
+    run --no-cache -p . -extra-arg=-DX h.cpp; expect_rc 0 # one dash, as clang-tidy; no finding without -Iinc
+    ;;
+  header_filter_options)
+    mkdir -p inc vendor
+    printf '#pragma once\n#include <aws/s3/S3Client.h>\ninline void mine() { Aws::S3::S3Client c; }\n' >inc/mine.h
+    printf '#pragma once\n#include <aws/s3/S3Client.h>\ninline void theirs() { Aws::S3::S3Client c; }\n' >vendor/theirs.h
+    { handler_src | sed 's/^  Aws::S3::S3Client s3;/  mine(); theirs();/; 3a #include "inc/mine.h"\n#include "vendor/theirs.h"'; } >h.cpp
+    run --no-cache h.cpp -- -std=c++20 $INC; expect_rc 1
+    [ "$(grep -c ': warning:' out.txt)" = 2 ] || fail "findings in both headers by default"
+    run --no-cache --header-filter='inc/' h.cpp -- -std=c++20 $INC; expect_rc 1
+    grep -q "^inc/mine.h:3" out.txt && ! grep -q "vendor/" out.txt || fail "--header-filter"
+    run --no-cache --exclude-header-filter='vendor/' h.cpp -- -std=c++20 $INC; expect_rc 1
+    grep -q "^inc/mine.h:3" out.txt && ! grep -q "vendor/" out.txt || fail "--exclude-header-filter"
+    printf 'HeaderFilterRegex: "vendor/"\n' >.coldstart-lint.yaml
+    run --no-cache --header-filter='inc/' h.cpp -- -std=c++20 $INC
+    grep -q "^inc/mine.h:3" out.txt && ! grep -q "vendor/" out.txt || fail "--header-filter does not override HeaderFilterRegex"
+    printf 'ExcludeHeaderFilterRegex: "inc/"\n' >.coldstart-lint.yaml
+    run --no-cache h.cpp -- -std=c++20 $INC
+    grep -q "^vendor/theirs.h:3" out.txt && ! grep -q "inc/" out.txt || fail "ExcludeHeaderFilterRegex"
+    rm .coldstart-lint.yaml
+    run --no-cache --header-filter='(' h.cpp -- -std=c++20 $INC; expect_rc 2
+    expect_error "^coldstart-lint: error: --header-filter is not a valid regular expression: '('"
+    ;;
+  line_filter)
+    cp "$FIX/examples/bad_handler.cpp" b.cpp
+    run --no-cache b.cpp -- -std=c++20 $INC; expect_rc 1
+    all=$(grep -c ': warning:' out.txt)
+    run --no-cache --line-filter='[{"name":"b.cpp","lines":[[20,30]]}]' b.cpp -- -std=c++20 $INC; expect_rc 1
+    lines=$(grep -o '^b.cpp:[0-9]*:[0-9]*: warning' out.txt | cut -d: -f2)
+    [ -n "$lines" ] || fail "nothing in the range"
+    for l in $lines; do [ "$l" -ge 20 ] && [ "$l" -le 30 ] || fail "finding on line $l outside [20, 30]"; done
+    [ "$(grep -c ': warning:' out.txt)" -lt "$all" ] || fail "the filter kept everything"
+    run --no-cache --line-filter='[{"name":"b.cpp"}]' b.cpp -- -std=c++20 $INC; expect_rc 1
+    [ "$(grep -c ': warning:' out.txt)" = "$all" ] || fail "a file without ranges keeps every line"
+    run --no-cache --line-filter='[{"name":"other.cpp"}]' b.cpp -- -std=c++20 $INC; expect_rc 0
+    run --line-filter='[{"name":"b.cpp","lines":[[5,1]]}]' b.cpp; expect_rc 2
+    expect_error "^coldstart-lint: error: --line-filter: a range is \[<first>, <last>\]"
+    run --line-filter='not json' b.cpp; expect_rc 2; expect_error "^coldstart-lint: error: --line-filter needs a JSON array"
+    ;;
+  dump_and_verify_config)
+    run --dump-config; expect_rc 0
+    grep -q "^Checks: 'coldstart-\*'$" out.txt || fail "default Checks"
+    grep -q "^  coldstart-heavy-static-init.LargeContainerThreshold: '1000'$" out.txt || fail "default option values"
+    printf 'Checks: "-coldstart-blocking-call"\nHeaderFilterRegex: "src/"\nCheckOptions:\n  coldstart-heavy-static-init.LargeContainerThreshold: 50\n' >.coldstart-lint.yaml
+    handler_src >h.cpp
+    run --dump-config --warnings-as-errors='coldstart-*' h.cpp; expect_rc 0
+    grep -q "^Checks: '-coldstart-blocking-call'$" out.txt || fail "the config's Checks"
+    grep -q "^WarningsAsErrors: 'coldstart-\*'$" out.txt || fail "the command line's WarningsAsErrors"
+    grep -q "^  coldstart-heavy-static-init.LargeContainerThreshold: '50'$" out.txt || fail "the configured option"
+    # What it prints is a config that reads back to the same configuration.
+    mkdir -p again && cp out.txt again/.coldstart-lint.yaml && cp h.cpp again/
+    run --dump-config again/h.cpp; expect_rc 0
+    diff <(grep -v '^#' out.txt) <(grep -v '^#' again/.coldstart-lint.yaml) >/dev/null || fail "the dump does not read back"
+    run --verify-config h.cpp; expect_rc 0
+    [ "$(cat out.txt)" = "No config errors detected." ] || fail "verify-config on a valid config"
+    printf 'Checks: "coldstart-no-such-check"\n' >.coldstart-lint.yaml
+    run --verify-config; expect_rc 2; expect_error "unknown check 'coldstart-no-such-check'"
+    ;;
+  inline_config)
+    handler_src >h.cpp
+    run --no-cache --config='{Checks: "-*,coldstart-blocking-call"}' h.cpp -- -std=c++20 $INC; expect_rc 0
+    run --no-cache --config='{Severity: {coldstart-client-per-invocation: error}}' h.cpp -- -std=c++20 $INC; expect_rc 1
+    grep -q "^h.cpp:6:3: error:" out.txt || fail "inline Severity"
+    printf 'Checks: "-*,coldstart-blocking-call"\n' >c.yaml
+    run --no-cache --config-file=c.yaml h.cpp -- -std=c++20 $INC; expect_rc 0
+    run --no-cache --config=c.yaml h.cpp -- -std=c++20 $INC; expect_rc 0 # a path, as before
+    run --config='{Checks: [' h.cpp -- -std=c++20; expect_rc 2; expect_error "^coldstart-lint: error: --config"
+    run --config-file=c.yaml --config='{}' h.cpp; expect_rc 2; expect_error "not both"
+    ;;
+  allow_no_checks)
+    handler_src >h.cpp
+    run --checks='-*' --allow-no-checks h.cpp -- -std=c++20 $INC; expect_rc 0
+    [ ! -s out.txt ] || fail "output with no checks"
+    ;;
+  system_headers)
+    handler_src >h.cpp
+    run --system-headers h.cpp -- -std=c++20 $INC; expect_rc 2
+    expect_error "^coldstart-lint: error: --system-headers is not supported: code in system headers is library code"
+    ;;
+  fix_notes)
+    cp "$FIX/examples/bad_handler.cpp" b.cpp && cp b.cpp b.orig
+    run --no-cache --fix-notes b.cpp -- -std=c++20 $INC
+    cmp -s b.cpp b.orig && fail "--fix-notes applied nothing"
+    grep -q "applied [0-9]* fix" err.txt || fail "no note of the fixes applied"
+    ;;
+  use_color)
+    handler_src >h.cpp
+    run h.cpp -- -std=c++20 $INC; grep -q $'\033' out.txt && fail "colour in a pipe"
+    FORCE_COLOR=1 run h.cpp -- -std=c++20 $INC; grep -q $'\033\[1m' out.txt || fail "no colour with FORCE_COLOR"
+    FORCE_COLOR=1 NO_COLOR=1 run h.cpp -- -std=c++20 $INC; grep -q $'\033' out.txt && fail "colour with NO_COLOR"
+    NO_COLOR=1 run --use-color h.cpp -- -std=c++20 $INC; grep -q $'\033' out.txt || fail "--use-color"
+    FORCE_COLOR=1 run --use-color=false h.cpp -- -std=c++20 $INC; grep -q $'\033' out.txt && fail "--use-color=false"
+    run --use-color=maybe h.cpp; expect_rc 2; expect_error "use-color takes true or false"
+    ;;
+  vfsoverlay)
+    # A header that exists only in the overlay (as a build system's generated header).
+    mkdir -p real && printf '#pragma once\n#include <aws/s3/S3Client.h>\ninline void gen() { Aws::S3::S3Client c; }\n' >real/gen_impl.h
+    { handler_src | sed 's/^  Aws::S3::S3Client s3;/  gen();/; 3a #include "virtual/gen.h"'; } >h.cpp
+    cat >overlay.yaml <<YAML
+{ 'version': 0, 'roots': [ { 'name': '$WORK/virtual', 'type': 'directory',
+  'contents': [ { 'name': 'gen.h', 'type': 'file', 'external-contents': '$WORK/real/gen_impl.h' } ] } ] }
+YAML
+    run --no-cache h.cpp -- -std=c++20 $INC; grep -q "warning:" out.txt && fail "a finding without the overlay"
+    run --vfsoverlay=overlay.yaml h.cpp -- -std=c++20 $INC; expect_rc 1
+    grep -q "gen_impl.h:3:21: warning: 'Aws::S3::S3Client' is constructed on every invocation" out.txt || fail "the overlay's header was not read"
+    run --vfsoverlay=none.yaml h.cpp; expect_rc 2; expect_error "^coldstart-lint: error: --vfsoverlay: cannot read 'none.yaml'"
+    echo "not: [an overlay" >bad.yaml
+    run --vfsoverlay=bad.yaml h.cpp; expect_rc 2; expect_error "^coldstart-lint: error: --vfsoverlay: 'bad.yaml' is not a virtual file system overlay"
+    ;;
+  progress)
+    handler_src >a.cpp; handler_src >b.cpp
+    run --no-cache a.cpp b.cpp -- -std=c++20 $INC; grep -q '\[1/2\]' err.txt && fail "progress in a pipe"
+    run --no-cache --progress a.cpp b.cpp -- -std=c++20 $INC; expect_rc 1
+    grep -q '^\[1/2\] [ab].cpp$' err.txt && grep -q '^\[2/2\] [ab].cpp$' err.txt || fail "no progress lines with --progress"
+    grep -q '^\[[0-9]' out.txt && fail "progress on stdout"
+    # On a terminal: redrawn in place, and cleared before the summary.
+    script -qec "'$TOOL' --no-cache a.cpp b.cpp -- -std=c++20 $INC >/dev/null" /dev/null >tty.txt </dev/null
+    grep -q $'\r\033\[K\[1/2\]' tty.txt || fail "no progress on a terminal"
+    grep -q $'\r\033\[Kcoldstart-lint: 2 findings in 2 files' tty.txt || fail "the progress line was not cleared"
+    run --no-cache --quiet --progress a.cpp b.cpp -- -std=c++20 $INC; [ ! -s err.txt ] || fail "progress with --quiet"
+    ;;
+  fallback_summary)
+    # Built-in declarations standing in: one line for the run, none with --quiet.
+    handler_src >a.cpp; handler_src >b.cpp; handler_src >c.cpp
+    run --no-cache a.cpp b.cpp c.cpp -- -std=c++20; expect_rc 1
+    [ "$(grep -c 'note:' err.txt)" = 1 ] || fail "not one note for three files"
+    expect_error "^coldstart-lint: note: 3 files were analysed with built-in declarations for headers that are not installed (aws/core/Aws.h, aws/lambda-runtime/runtime.h, aws/s3/S3Client.h)$"
+    run --no-cache --quiet a.cpp b.cpp c.cpp -- -std=c++20; expect_rc 1
+    [ ! -s err.txt ] || fail "a note with --quiet"
+    ;;
+  cache_dir_marked)
+    handler_src >h.cpp
+    run --cache-dir=cache h.cpp -- -std=c++20 $INC; expect_rc 1
+    [ "$(tail -1 cache/.gitignore)" = "*" ] || fail "no .gitignore in the cache"
+    head -1 cache/CACHEDIR.TAG | grep -q "^Signature: 8a477f597d28d172789f06886806bc55$" || fail "no CACHEDIR.TAG"
+    git init -q repo 2>/dev/null && (cd repo && handler_src >h.cpp && "$TOOL" --cache-dir=.cache h.cpp -- -std=c++20 $INC >/dev/null 2>&1;
+      [ -z "$(git status --porcelain --untracked-files=all | grep -v '^?? h.cpp$')" ]) || fail "git sees the cache"
+    # Entries unused for 30 days go after a run that wrote to the cache; others stay.
+    mkdir -p cache/zz && echo '{}' >cache/zz/old.json && touch -d '40 days ago' cache/zz/old.json
+    echo keep >cache/zz/notes.txt
+    run --cache-dir=cache h.cpp -- -std=c++20 $INC
+    [ -e cache/zz/old.json ] || fail "pruned by a run that wrote nothing"
+    echo "// edited" >>h.cpp
+    run --cache-dir=cache h.cpp -- -std=c++20 $INC
+    [ -e cache/zz/old.json ] && fail "an entry unused for 40 days was kept"
+    [ -e cache/zz/notes.txt ] || fail "a file that is not an entry was removed"
+    run --cache-dir=cache h.cpp -- -std=c++20 $INC
+    grep -q "from the cache" err.txt || fail "the fresh entry was pruned"
+    ;;
   project_link_named)
     # Files named with a compilation database: the project's other files are linked in,
     # so a helper whose handler is in another file is reported; only named files are.

@@ -4,6 +4,7 @@
 
 #include "coldstart/catalog.h"
 #include "coldstart/config.h"
+#include "coldstart/driver/facts_cache.h"
 #include "coldstart/emit.h"
 #include "coldstart/emit/json.h"
 #include "coldstart/emit/text.h"
@@ -348,4 +349,28 @@ TEST_CASE("JSON output follows the contract") {
   CHECK(j["path"][0]["column"] == 3);
   CHECK(j["fixes"][0]["replacement"] == "xy");
   CHECK(doc["errors"][0]["message"] == "b.cpp: no such file");
+}
+
+TEST_CASE("the facts cache keeps the most recently used entries under its size bound") {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / ("coldstart-unit-cache-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  FactsCache cache(dir.string());
+  TUFacts tu;
+  tu.mainFile = "/x/h.cpp";
+  tu.deps.push_back({"/x/h.cpp", "0123"});
+  auto now = fs::file_time_type::clock::now();
+  std::vector<std::string> keys = {"aa01", "aa02", "bb03", "cc04"};
+  for (size_t i = 0; i < keys.size(); ++i) {
+    cache.store(keys[i], tu);
+    fs::last_write_time(cache.path(keys[i]), now - std::chrono::hours(24 * (keys.size() - i)));
+  }
+  std::uintmax_t entry = fs::file_size(cache.path(keys[0]));
+  cache.prune(2 * entry); // room for two: the two least recently used go
+  CHECK_FALSE(fs::exists(cache.path("aa01")));
+  CHECK_FALSE(fs::exists(cache.path("aa02")));
+  CHECK(fs::exists(cache.path("bb03")));
+  CHECK(fs::exists(cache.path("cc04")));
+  CHECK(fs::exists(dir / ".gitignore"));
+  fs::remove_all(dir);
 }

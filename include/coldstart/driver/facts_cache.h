@@ -4,6 +4,11 @@
 // command and the main file's content. The entry lists every file the parse read
 // with its content hash; it is a hit only if they all still hash the same. Writes are
 // atomic; a corrupt entry is a miss.
+//
+// The directory says what it is to other tools (a .gitignore of `*`, as pytest's cache
+// has, and a CACHEDIR.TAG for backup tools), and is pruned after a run that wrote to it:
+// entries unused for kMaxAgeDays go, then the least recently used until it is under
+// kMaxBytes. A hit marks its entry used.
 #pragma once
 
 #include "coldstart/driver/options.h"
@@ -16,6 +21,8 @@
 #include <llvm/Support/Path.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
@@ -25,6 +32,9 @@ namespace coldstart {
 
 class FactsCache {
 public:
+  static constexpr unsigned kMaxAgeDays = 30;
+  static constexpr std::uintmax_t kMaxBytes = 1024ull * 1024 * 1024;
+
   explicit FactsCache(std::string dir) : dir_(std::move(dir)) {}
   bool enabled() const { return !dir_.empty(); }
 
@@ -72,6 +82,8 @@ public:
       auto h = hashes.of(d.path);
       if (!h || *h != d.hash) return std::nullopt;
     }
+    std::error_code ec;
+    std::filesystem::last_write_time(path(key), std::filesystem::file_time_type::clock::now(), ec); // used
     return tu;
   }
 
@@ -79,16 +91,67 @@ public:
     if (tu.deps.empty()) return;
     std::error_code ec;
     std::filesystem::path file = path(key);
+    if (!stored_ && !std::filesystem::exists(dir_ + "/.gitignore", ec)) markDirectory();
     std::filesystem::create_directories(file.parent_path(), ec);
     if (ec) return; // no cache rather than no result
+    stored_ = true;
     std::string why;
     writeFileAtomically(file.string(),
                         nlohmann::json(tu).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
                         why); // a cache that cannot be written is no cache, not an error
   }
 
+  /// After a run that wrote entries: drops those unused for kMaxAgeDays, then the least
+  /// recently used until the entries take at most `maxBytes`. Files that are not
+  /// entries are left alone; one another run removes first is skipped.
+  void prune(std::uintmax_t maxBytes = kMaxBytes) const {
+    if (!stored_) return;
+    namespace fs = std::filesystem;
+    struct Entry {
+      fs::path path;
+      fs::file_time_type used;
+      std::uintmax_t size;
+    };
+    std::vector<Entry> entries;
+    std::uintmax_t total = 0;
+    std::error_code ec;
+    auto oldest = fs::file_time_type::clock::now() - std::chrono::hours(24 * kMaxAgeDays);
+    for (fs::recursive_directory_iterator it(dir_, ec), end; !ec && it != end; it.increment(ec)) {
+      if (it.depth() != 1 || !it->is_regular_file(ec) || it->path().extension() != ".json") continue;
+      Entry e{it->path(), it->last_write_time(ec), it->file_size(ec)};
+      if (ec) continue;
+      if (e.used < oldest) fs::remove(e.path, ec);
+      else {
+        total += e.size;
+        entries.push_back(std::move(e));
+      }
+    }
+    if (total <= maxBytes) return;
+    std::sort(entries.begin(), entries.end(), [](const Entry &a, const Entry &b) { return a.used < b.used; });
+    for (const Entry &e : entries) {
+      if (total <= maxBytes) break;
+      fs::remove(e.path, ec);
+      total -= e.size;
+    }
+  }
+
 private:
+  /// A cache directory (new, or made by a version that did not mark it): ignored by git, and tagged as a cache for backup tools.
+  void markDirectory() const {
+    std::error_code ec;
+    std::filesystem::create_directories(dir_, ec);
+    if (ec) return;
+    std::string why;
+    writeFileAtomically(dir_ + "/.gitignore", "# Created by coldstart-lint automatically.\n*\n", why);
+    writeFileAtomically(dir_ + "/CACHEDIR.TAG",
+                        "Signature: 8a477f597d28d172789f06886806bc55\n"
+                        "# This file is a cache directory tag created by coldstart-lint.\n"
+                        "# For information about cache directory tags, see https://bford.info/cachedir/\n",
+                        why);
+  }
+
   std::string dir_;
+  mutable bool stored_ = false;
 };
 
 } // namespace coldstart

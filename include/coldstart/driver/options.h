@@ -11,6 +11,8 @@
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/Path.h>
 
+#include <algorithm>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,6 +38,11 @@ struct DriverOptions {
   std::optional<std::string> buildPath; ///< -p
   bool haveCompilerArgs = false;        ///< `--` was given
   std::vector<std::string> compilerArgs;
+  /// --extra-arg and --extra-arg-before: added to every compile command (clang-tidy's).
+  std::vector<std::string> extraArgs, extraArgsBefore;
+  std::vector<std::string> vfsOverlays; ///< --vfsoverlay: YAML overlay files (absolute paths)
+  /// Called as each parse ends (not for cache hits): files parsed so far, files to parse.
+  std::function<void(size_t done, size_t total, const std::string &file)> progress;
   SessionOptions session; ///< --checks, --warnings-as-errors, --config, the built-in catalog
   std::string resourceDir;
   bool skipSystemBodies = true; ///< --no-skip-bodies turns it off (to compare)
@@ -70,6 +77,26 @@ inline RunErrors::Error runError(const FactsError &e) {
   return {e.file, formatFactsError(e), e.where, e.message, firstLineOf(e.detail)};
 }
 
+/// The one line that says which analysed files used built-in declarations in place of
+/// headers that are not installed (their own headers all found otherwise), or "".
+inline std::string fallbackSummary(const std::vector<const TUFacts *> &tus) {
+  if (tus.empty()) return {};
+  std::vector<std::string> names;
+  size_t setAside = 0;
+  for (const TUFacts *tu : tus) {
+    setAside += tu->errorsSetAside;
+    for (const std::string &n : tu->fallback)
+      if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
+  }
+  std::string text = tus.size() == 1 ? displayPath(tus.front()->mainFile) + ": analysed"
+                                     : std::to_string(tus.size()) + " files were analysed";
+  text += " with built-in declarations for headers that are not installed (" + listNames(names) + ")";
+  if (setAside)
+    text += "; " + std::to_string(setAside) +
+            (setAside == 1 ? " error against them was set aside" : " errors against them were set aside");
+  return text;
+}
+
 struct RunResult {
   std::vector<TUFacts> facts; ///< per TU, sorted by main file
   std::vector<Finding> findings;
@@ -79,6 +106,7 @@ struct RunResult {
   size_t linked = 0;   ///< other files of the project, linked in but not reported
   size_t cacheHits = 0;
   std::vector<std::string> notes; ///< one line each, for stderr
+  std::string fallbackNote;       ///< the one of `notes` that says built-in declarations stood in (--quiet hides it)
   /// Files whose analysis may be incomplete (headers not found): also in JSON and SARIF.
   std::vector<IncompleteAnalysis> incomplete;
 };

@@ -56,20 +56,24 @@ inline void reportParse(TUFacts &tu, ErrorTriage &diags, bool ok) {
   } else if (!ok && diags.total() == 0) {
     tu.errors.push_back({tu.mainFile, "could not be analysed (the compiler rejected the command line)", {}, ""});
   }
-  if (missing) {
-    tu.notes.push_back({tu.mainFile, describeIncomplete(tu), {}, ""});
-  } else if (!tu.fallback.empty()) {
-    std::string setAside = tu.errorsSetAside == 0
-                               ? ""
-                               : "; " + std::to_string(tu.errorsSetAside) +
-                                     (tu.errorsSetAside == 1 ? " error against them was set aside"
-                                                             : " errors against them were set aside");
-    tu.notes.push_back({tu.mainFile,
-                        "analysed with built-in declarations for headers that are not installed (" +
-                            listNames(tu.fallback) + ")" + setAside,
-                        {},
-                        ""});
+  if (missing) tu.notes.push_back({tu.mainFile, describeIncomplete(tu), {}, ""});
+  // A TU whose missing headers all had built-in stand-ins is complete: the run says so
+  // once for all such files (fallbackSummary), not file by file.
+}
+
+/// --vfsoverlay: the virtual file system a YAML file describes (clang's -ivfsoverlay
+/// format), over `base`; null with `error` when it cannot be read or is not one.
+inline llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem>
+loadVfsOverlay(const std::string &path, llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> base, std::string &error) {
+  auto buffer = base->getBufferForFile(path);
+  if (!buffer) {
+    error = "--vfsoverlay: cannot read '" + path + "': " + buffer.getError().message();
+    return nullptr;
   }
+  std::unique_ptr<llvm::vfs::FileSystem> overlay =
+      llvm::vfs::getVFSFromYAML(std::move(*buffer), [](const llvm::SMDiagnostic &, void *) {}, path, nullptr, base);
+  if (!overlay) error = "--vfsoverlay: '" + path + "' is not a virtual file system overlay (clang's YAML format)";
+  return llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem>(overlay.release());
 }
 
 /// Parses one TU in this process. Never throws; errors are in the facts.
@@ -87,6 +91,10 @@ inline TUFacts parseTU(const DriverOptions &opts_, const Catalog &catalog,
   std::vector<std::string> args = adjustCommand(cmd.CommandLine, cmd.Filename, opts_.resourceDir);
   llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> physical = llvm::vfs::createPhysicalFileSystem();
   llvm::IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> fs(new llvm::vfs::OverlayFileSystem(physical));
+  for (const std::string &overlay : opts_.vfsOverlays) { // checked by the front end: one that fails is skipped
+    std::string error;
+    if (auto vfs = loadVfsOverlay(overlay, physical, error)) fs->pushOverlay(vfs);
+  }
   if (opts_.useFallbackHeaders && !opts_.fallbackHeaders.empty()) {
     fs->pushOverlay(fallbackFileSystem(opts_.fallbackHeaders, tu.mainFile));
     // -idirafter: searched after every system directory, so installed headers win.
