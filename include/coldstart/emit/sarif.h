@@ -10,6 +10,7 @@
 #include "coldstart/hash.h"
 #include "coldstart/source.h"
 #include "coldstart/uri.h"
+#include "coldstart/version.h"
 
 #include <filesystem>
 #include <map>
@@ -17,8 +18,6 @@
 #include <string>
 
 namespace coldstart {
-
-inline constexpr const char *kInformationUri = "https://github.com/coldstart-lint/coldstart-lint";
 
 /// The root that SARIF URIs are relative to: the git work tree around the working
 /// directory, else the working directory itself.
@@ -47,15 +46,15 @@ public:
     for (const Check *c : checks) {
       ruleIndex[std::string(c->id())] = rules.size();
       std::string doc(c->doc());
-      rules.push_back(ordered_json{
-          {"id", c->id()},
-          {"name", ruleName(c->id())},
-          {"shortDescription", {{"text", c->summary()}}},
-          {"fullDescription", {{"text", firstParagraph(doc)}}},
-          {"help", {{"text", doc}, {"markdown", doc}}},
-          {"helpUri", std::string(kInformationUri) + "/blob/main/checks/" + std::string(c->id()) + "/page.md"},
-          {"defaultConfiguration", {{"level", "warning"}}},
-          {"properties", {{"tags", {"performance", "aws-lambda"}}}}});
+      ordered_json rule{{"id", c->id()},
+                        {"name", ruleName(c->id())},
+                        {"shortDescription", {{"text", c->summary()}}},
+                        {"fullDescription", {{"text", firstParagraph(doc)}}},
+                        {"help", {{"text", doc}, {"markdown", doc}}}};
+      if (std::string page = checkPageUrl(c->id()); !page.empty()) rule["helpUri"] = page; // none without a home
+      rule["defaultConfiguration"] = {{"level", "warning"}};
+      rule["properties"] = {{"tags", {"performance", "aws-lambda"}}};
+      rules.push_back(rule);
     }
     ordered_json results = ordered_json::array();
     std::map<std::string, unsigned> occurrences; // identical fingerprints in one file are numbered
@@ -102,12 +101,10 @@ public:
     for (const std::string &n : notes) // e.g. a file analysed with built-in fallback headers
       notifications.push_back({{"level", "note"}, {"message", {{"text", n}}}});
     ordered_json run;
-    run["tool"] = {{"driver",
-                    {{"name", kToolName},
-                     {"version", version_},
-                     {"semanticVersion", version_},
-                     {"informationUri", kInformationUri},
-                     {"rules", rules}}}};
+    ordered_json driver{{"name", kToolName}, {"version", version_}, {"semanticVersion", version_}};
+    if (!kHomeUrl.empty()) driver["informationUri"] = kHomeUrl; // none rather than a dead link
+    driver["rules"] = rules;
+    run["tool"] = {{"driver", driver}};
     run["originalUriBaseIds"] = {{"SRCROOT", {{"uri", "file://" + uriPath(root_ + "/")}}}};
     run["invocations"] =
         ordered_json::array({{{"executionSuccessful", errors.empty()}, {"toolExecutionNotifications", notifications}}});
