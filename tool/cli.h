@@ -234,11 +234,9 @@ inline int setValue(const std::string &name, const std::string &value, CliOption
   else if (name == "warnings-as-errors") session.warningsAsErrors = value;
   else if (name == "config-file") session.configPath = value;
   else if (name == "config") {
-    // clang-tidy's --config is the config itself; ours used to take a path, which a
-    // config's text never names.
-    std::error_code ec;
-    if (!value.empty() && value.find_first_of("{:\n") == std::string::npos && std::filesystem::exists(value, ec))
-      session.configPath = value;
+    // clang-tidy's --config is the config itself; ours used to take a path. A config's
+    // text is a mapping ('{...}' or 'Key: value'), which a path never looks like.
+    if (!value.empty() && value.find_first_of("{:\n") == std::string::npos) session.configPath = value;
     else session.configText = value;
   } else if (name == "header-filter") session.headerFilter = value;
   else if (name == "exclude-header-filter") session.excludeHeaderFilter = value;

@@ -641,6 +641,7 @@ YAML
     run --no-cache --config-file=c.yaml h.cpp -- -std=c++20 $INC; expect_rc 0
     run --no-cache --config=c.yaml h.cpp -- -std=c++20 $INC; expect_rc 0 # a path, as before
     run --config='{Checks: [' h.cpp -- -std=c++20; expect_rc 2; expect_error "^coldstart-lint: error: --config"
+    run --config=missing.yaml h.cpp -- -std=c++20; expect_rc 2; expect_error "^coldstart-lint: error: missing.yaml: cannot read config file: no such file"
     run --config-file=c.yaml --config='{}' h.cpp; expect_rc 2; expect_error "not both"
     ;;
   allow_no_checks)
