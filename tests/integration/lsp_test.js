@@ -187,6 +187,29 @@ const lines = (d) => d.diagnostics.map((x) => x.range.start.line);
     fail('invalid config not shown: ' + JSON.stringify(d.diagnostics));
   if (!logged.some((m) => m.includes(unknown))) fail('invalid config not logged: ' + JSON.stringify(logged));
 
+  // ---- a project with a compilation database: a helper in another file is reported ----
+  // with the handler's path, through the project linked in (build/compile_commands.json
+  // found as clangd finds it; main.cpp is parsed once, then comes from the facts cache).
+  step = 'project linked in';
+  const project = path.join(dir, 'project');
+  const projectSrc = path.join(project, 'src');
+  fs.mkdirSync(path.join(project, 'build'), { recursive: true });
+  fs.mkdirSync(projectSrc);
+  const twoTu = path.join(fixtures, 'projects', 'two_tu');
+  for (const f of fs.readdirSync(twoTu)) if (/\.(cpp|h)$/.test(f)) fs.copyFileSync(path.join(twoTu, f), path.join(projectSrc, f));
+  fs.writeFileSync(path.join(project, 'build', 'compile_commands.json'),
+    fs.readFileSync(path.join(twoTu, 'compile_commands.json.in'), 'utf8').replace(/@DIR@/g, projectSrc).replace(/@FIXTURES@/g, fixtures));
+  const helpers = path.join(projectSrc, 'helpers.cpp');
+  const helpersUri = 'file://' + helpers;
+  p = diagnosticsFor(helpersUri);
+  open(helpersUri, fs.readFileSync(helpers, 'utf8'));
+  d = await p;
+  const s3 = d.diagnostics.find((x) => x.range.start.line === 28 && x.message.includes("'Aws::S3::S3Client' is constructed on every invocation"));
+  if (!s3) fail('the helper\'s finding (its handler is in main.cpp) is not shown: ' + JSON.stringify(d.diagnostics));
+  if (!(s3.relatedInformation || []).some((r) => r.location.uri === 'file://' + path.join(projectSrc, 'main.cpp') && r.message.includes("'handler' runs on every invocation")))
+    fail('no path to the handler in main.cpp: ' + JSON.stringify(s3.relatedInformation));
+  conn.sendNotification('textDocument/didClose', { textDocument: { uri: helpersUri } });
+
   // ---- shutdown is answered, and exit obeyed, while a parse runs ----
   step = 'shutdown is answered, and exit obeyed, while a parse runs';
   open(uri, bad); // reopened: version 1 again
@@ -203,6 +226,6 @@ const lines = (d) => d.diagnostics.map((x) => x.range.start.line);
   console.log(`during a parse: codeAction answered in ${answered - sent0} ms, shutdown in ${shutdownAt - sent} ms, exit ended the process in ${Date.now() - shutdownAt} ms`);
   clearTimeout(timer);
   cleanup();
-  console.log('ok: LSP diagnostics with versions, UTF-16 positions, quick fix, debounced bursts, requests during a parse, compile errors, missing headers, close, config validation, shutdown and exit during a parse');
+  console.log('ok: LSP diagnostics with versions, UTF-16 positions, quick fix, debounced bursts, requests during a parse, compile errors, missing headers, close, a project linked in, config validation, shutdown and exit during a parse');
   process.exit(0);
 })().catch((e) => fail(e.stack || String(e)));
