@@ -9,14 +9,15 @@ cd "$(dirname "$0")"
 # the clang-tidy module). Libraries: nlohmann/json, fmt, Catch2 v2. Fixtures: real
 # headers of the libraries the catalog knows (libcurl, cpp-httplib, libpq/libpqxx,
 # MariaDB, hiredis, OpenSSL, gRPC, Boost). Integration tests: pre-commit, git, Node.js
-# and npm (for the SARIF validator and an LSP client), python3. Style: clang-format-19.
+# and npm (for the SARIF validator and an LSP client), python3, Neovim (the editor
+# configuration of docs/integrations). Style: clang-format-19.
 PACKAGES=(
   build-essential cmake ninja-build git python3
   llvm-19-dev libclang-19-dev libclang-cpp19-dev clang-19 clang-tools-19 clang-tidy-19 clang-format-19
   nlohmann-json3-dev libfmt-dev catch2
   libcurl4-openssl-dev libcpp-httplib-dev libpq-dev libpqxx-dev libmariadb-dev libhiredis-dev
   libssl-dev libgrpc++-dev libboost-dev
-  pre-commit
+  pre-commit neovim
 )
 # Node.js: use the machine's if it has one (npm 11 on this project's machines), else Debian's.
 command -v npm >/dev/null || PACKAGES+=(nodejs npm)

@@ -18,6 +18,7 @@
 #include <functional>
 #include <poll.h>
 #include <string>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -59,7 +60,10 @@ inline std::string signalName(int sig) {
 
 /// In a forked child: limits applied, `work(index)` run, its output written to `fd`.
 [[noreturn]] inline void runChild(const IsolationLimits &limits, const std::function<std::string(size_t)> &work,
-                                  size_t index, int fd) {
+                                  size_t index, int fd, pid_t parent) {
+  // A parent that ends (the LSP server told to exit mid-parse) takes its parses with it.
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != parent) _exit(3);
   if (!limits.keepStderr) {
     int null = open("/dev/null", O_WRONLY);
     if (null >= 0) dup2(null, STDERR_FILENO);
@@ -152,6 +156,7 @@ inline std::vector<IsolatedResult> runIsolated(size_t count, const IsolationLimi
         continue;
       }
       std::fflush(nullptr);
+      pid_t parent = getpid();
       pid_t pid = fork();
       if (pid < 0) {
         close(fds[0]);
@@ -163,7 +168,7 @@ inline std::vector<IsolatedResult> runIsolated(size_t count, const IsolationLimi
       }
       if (pid == 0) { // child
         close(fds[0]);
-        runChild(limits, work, next, fds[1]);
+        runChild(limits, work, next, fds[1], parent);
       }
       close(fds[1]);
       fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK);
