@@ -362,6 +362,7 @@ int main(int argc, char **argv) {
   }
   if (o.version) {
     std::cout << "coldstart-lint " << kVersion << " (LLVM " << LLVM_VERSION_STRING << ")\n";
+    if (!kHomeUrl.empty()) std::cout << "Home: " << kHomeUrl << "\n";
     return 0;
   }
 

@@ -249,6 +249,8 @@ private:
                              {"code", f.check},
                              {"source", kToolName},
                              {"message", f.message}};
+      if (std::string page = checkPageUrl(f.check, home_); !page.empty())
+        diag["codeDescription"] = {{"href", page}}; // editors link the check's id to its page
       nlohmann::json related = nlohmann::json::array();
       for (const Note &n : explanationNotes(f))
         related.push_back(
@@ -397,7 +399,8 @@ private:
     return body;
   }
 
-  Driver &driver_; ///< the worker's only
+  Driver &driver_;                           ///< the worker's only
+  std::string home_ = std::string(kHomeUrl); ///< check pages link from here (none without a home URL)
   std::istream &in_;
   std::ostream &out_;
   const std::chrono::milliseconds debounce_;

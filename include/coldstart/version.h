@@ -20,9 +20,9 @@ inline constexpr std::string_view kHomeUrl = COLDSTART_HOME_URL;
 
 /// A check's page under the home URL (the repository's checks/<check-id>/page.md on its
 /// main branch, GitHub's layout), or empty when the build has no home URL.
-inline std::string checkPageUrl(std::string_view checkId) {
-  if (kHomeUrl.empty()) return {};
-  std::string home(kHomeUrl);
+inline std::string checkPageUrl(std::string_view checkId, std::string_view homeUrl = kHomeUrl) {
+  if (homeUrl.empty()) return {};
+  std::string home(homeUrl);
   while (!home.empty() && home.back() == '/') home.pop_back();
   return home + "/blob/main/checks/" + std::string(checkId) + "/page.md";
 }

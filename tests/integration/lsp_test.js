@@ -84,6 +84,11 @@ const lines = (d) => d.diagnostics.map((x) => x.range.start.line);
   // "  /* é𝄞 */ " is 12 UTF-16 code units (é is 1, 𝄞 is 2) but 15 bytes.
   if (diag.range.start.line !== 4 || diag.range.start.character !== 12) fail('range not in UTF-16: ' + JSON.stringify(diag.range));
   if (!diag.relatedInformation || !diag.relatedInformation.some((r) => r.message.includes('runs on every invocation'))) fail('no handler note');
+  // The check's page, when the build has a home URL (coldstart-lint --version says); no dead link otherwise.
+  const home = (require('child_process').execFileSync(tool, ['--version']).toString().match(/^Home: (\S+)$/m) || [])[1];
+  const href = diag.codeDescription && diag.codeDescription.href;
+  if (home ? href !== `${home.replace(/\/+$/, '')}/blob/main/checks/${diag.code}/page.md` : diag.codeDescription !== undefined)
+    fail(`codeDescription ${JSON.stringify(diag.codeDescription)} with home URL '${home || ''}'`);
 
   const actions = await conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: diag.range, context: { diagnostics: [diag] } });
   if (actions.length !== 1 || actions[0].kind !== 'quickfix') fail('code actions: ' + JSON.stringify(actions));

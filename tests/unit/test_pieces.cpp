@@ -7,6 +7,7 @@
 #include "coldstart/driver/facts_cache.h"
 #include "coldstart/emit.h"
 #include "coldstart/emit/json.h"
+#include "coldstart/emit/sarif.h"
 #include "coldstart/emit/text.h"
 #include "coldstart/globs.h"
 #include "coldstart/link.h"
@@ -373,4 +374,25 @@ TEST_CASE("the facts cache keeps the most recently used entries under its size b
   CHECK(fs::exists(cache.path("cc04")));
   CHECK(fs::exists(dir / ".gitignore"));
   fs::remove_all(dir);
+}
+
+TEST_CASE("URLs name the project's home only when the build has one") {
+  CHECK(checkPageUrl("coldstart-blocking-call", "") == "");
+  CHECK(checkPageUrl("coldstart-blocking-call", "https://example.org/cl/") ==
+        "https://example.org/cl/blob/main/checks/coldstart-blocking-call/page.md");
+  auto all = checks::all();
+  std::vector<const Check *> rules;
+  for (const auto &c : all) rules.push_back(c.get());
+  SourceCache sources;
+  auto driverOf = [&](const std::string &home) {
+    return SarifEmitter(sources, "1.0", home).document({}, {}, rules)["runs"][0]["tool"]["driver"];
+  };
+  auto without = driverOf("");
+  CHECK_FALSE(without.contains("informationUri"));
+  for (const auto &r : without["rules"]) CHECK_FALSE(r.contains("helpUri"));
+  auto with = driverOf("https://example.org/cl");
+  CHECK(with["informationUri"] == "https://example.org/cl");
+  REQUIRE(with["rules"].size() == rules.size());
+  for (const auto &r : with["rules"])
+    CHECK(r["helpUri"] == "https://example.org/cl/blob/main/checks/" + r["id"].get<std::string>() + "/page.md");
 }

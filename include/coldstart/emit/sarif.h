@@ -33,7 +33,9 @@ inline std::string sarifRoot() {
 
 class SarifEmitter {
 public:
-  SarifEmitter(SourceCache &sources, std::string version) : src_(sources), version_(std::move(version)) {
+  /// `home`: the project's home URL (the build's, by default); none: no URLs at all.
+  SarifEmitter(SourceCache &sources, std::string version, std::string home = std::string(kHomeUrl))
+      : src_(sources), version_(std::move(version)), home_(std::move(home)) {
     root_ = sarifRoot();
   }
 
@@ -51,7 +53,7 @@ public:
                         {"shortDescription", {{"text", c->summary()}}},
                         {"fullDescription", {{"text", firstParagraph(doc)}}},
                         {"help", {{"text", doc}, {"markdown", doc}}}};
-      if (std::string page = checkPageUrl(c->id()); !page.empty()) rule["helpUri"] = page; // none without a home
+      if (std::string page = checkPageUrl(c->id(), home_); !page.empty()) rule["helpUri"] = page; // none without a home
       rule["defaultConfiguration"] = {{"level", "warning"}};
       rule["properties"] = {{"tags", {"performance", "aws-lambda"}}};
       rules.push_back(rule);
@@ -102,7 +104,7 @@ public:
       notifications.push_back({{"level", "note"}, {"message", {{"text", n}}}});
     ordered_json run;
     ordered_json driver{{"name", kToolName}, {"version", version_}, {"semanticVersion", version_}};
-    if (!kHomeUrl.empty()) driver["informationUri"] = kHomeUrl; // none rather than a dead link
+    if (!home_.empty()) driver["informationUri"] = home_; // none rather than a dead link
     driver["rules"] = rules;
     run["tool"] = {{"driver", driver}};
     run["originalUriBaseIds"] = {{"SRCROOT", {{"uri", "file://" + uriPath(root_ + "/")}}}};
@@ -216,6 +218,7 @@ private:
 
   SourceCache &src_;
   std::string version_;
+  std::string home_; ///< the project's home URL; empty: no URLs
   std::string root_;
 };
 
