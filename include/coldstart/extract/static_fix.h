@@ -238,15 +238,19 @@ inline void Extractor::offerHoistFix(Site &site, const clang::VarDecl *VD, const
     for (const Stmt *c : S->children()) collect(c);
   };
   for (size_t i = start; i <= clientAt; ++i) collect(body[i]);
-  bool usedAfter = false;
+  const VarDecl *usedAfter = nullptr;
   std::function<void(const Stmt *)> uses = [&](const Stmt *S) {
     if (!S || usedAfter) return;
     if (auto *R = dyn_cast<DeclRefExpr>(S))
-      if (auto *V = dyn_cast<VarDecl>(R->getDecl()); V && hoisted.count(V) && !inside.count(S)) usedAfter = true;
+      if (auto *V = dyn_cast<VarDecl>(R->getDecl()); V && hoisted.count(V) && !inside.count(S)) usedAfter = V;
     for (const Stmt *c : S->children()) uses(c);
   };
   uses(fn->getBody());
-  if (usedAfter) return;
+  if (usedAfter) {
+    // Say why the fix the user may expect is not offered.
+    site.data["nofix"] = "'" + usedAfter->getName().str() + "' is used after '" + VD->getName().str() + "' is built";
+    return;
+  }
 
   // The text: from the first moved statement to the end of the client's declarator.
   const LangOptions &lo = ctx_.getLangOpts();
