@@ -24,11 +24,14 @@
 //
 // When findings carry fixes, <name>.fixed.<ext> must exist next to the fixture: the
 // runner applies every fix, compares the result with it byte for byte, then analyses
-// the fixed file: it must compile, and report exactly the findings that had no fix.
+// the fixed file: it must compile, and report exactly the findings that had no fix
+// (at their lines after fixing; those inside multi-line text a fix replaced, moved
+// with it, must be gone), none of them with a fix: fixing twice gives the same file.
 //
 // Usage: fixture_runner <coldstart-lint> <fixtures-root> <fixture file | project dir> <work dir>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -442,12 +445,44 @@ int main(int argc, char **argv) {
     json doc2;
     if (!parseJson(r2, doc2, "re-analysis of " + golden.filename().string())) continue;
     if (!doc2["errors"].empty()) fail("fixed file does not analyse cleanly: " + doc2["errors"].dump());
+    // Fixes may add lines (a hoisted set-up): where each original line is after fixing.
+    // A finding without a fix inside text that a fix replaced went with it (a
+    // configuration moved into its client's once-only initialiser): it must be gone.
+    std::string original = readFile(src);
+    auto lineAt = [&](size_t offset) {
+      return unsigned(1 +
+                      std::count(original.begin(), original.begin() + long(std::min(offset, original.size())), '\n'));
+    };
+    struct Span {
+      unsigned first, last;
+      long delta;
+    };
+    std::vector<Span> spans;
+    for (const json &rep : reps) {
+      size_t off = rep["offset"].get<size_t>(), len = rep["length"].get<size_t>();
+      std::string by = rep["replacement"].get<std::string>();
+      long removed = long(std::count(original.begin() + long(off), original.begin() + long(off + len), '\n'));
+      spans.push_back({lineAt(off), lineAt(off + len), long(std::count(by.begin(), by.end(), '\n')) - removed});
+    }
+    auto fixedLine = [&](unsigned line) -> long {
+      long delta = 0;
+      for (const Span &sp : spans) {
+        if (line >= sp.first && line <= sp.last && sp.first != sp.last) return -1; // replaced
+        if (sp.last < line) delta += sp.delta;
+      }
+      return long(line) + delta;
+    };
     std::multiset<std::string> remaining, expected;
-    for (const json &f : doc2["findings"])
+    for (const json &f : doc2["findings"]) {
       remaining.insert(f["check"].get<std::string>() + "@" + std::to_string(f["line"].get<unsigned>()));
+      // Applying the fixes again must change nothing.
+      if (!f["fixes"].empty())
+        fail("the fixed file still has findings with fixes (fixing twice differs): " + describe(f));
+    }
     for (const json &f : doc["findings"])
       if (f["fixes"].empty())
-        expected.insert(f["check"].get<std::string>() + "@" + std::to_string(f["line"].get<unsigned>()));
+        if (long line = fixedLine(f["line"].get<unsigned>()); line > 0)
+          expected.insert(f["check"].get<std::string>() + "@" + std::to_string(line));
     if (remaining != expected) {
       std::string got, exp;
       for (auto &s : remaining) got += " " + s;

@@ -19,7 +19,12 @@ public:
     ctx.forEachPerInvocationSite([&](const FunctionFacts &node, const Site &site) {
       if (site.kind != "client" && site.kind != "sdk-init") return;
       if (site.data.count("pooled")) return; // its connections live in a longer-lived multi or share handle
-      ctx.report(ctx.perInvocationFinding(id(), node, site, message(ctx.catalog(), site)));
+      Finding f = ctx.perInvocationFinding(id(), node, site, message(ctx.catalog(), site));
+      // Built only to build a client: that client's fix moves this construction too.
+      if (auto at = site.locs.find("fix-in"); at != site.locs.end())
+        f.notes.push_back({at->second, "the fix for '" + site.data.at("fix-in") +
+                                           "' here also moves this into its once-only initialiser"});
+      ctx.report(std::move(f));
     });
   }
 
@@ -37,6 +42,8 @@ private:
       msg += " (it is a member of '" + site.data.at("owner") + "')";
     if (!cost.empty()) msg += ": " + cost;
     if (!instead.empty()) msg += "; " + instead;
+    if (auto why = site.data.find("nofix"); why != site.data.end() && site.fixes.empty())
+      msg += " (no fix: " + why->second + ")";
     return msg;
   }
 };

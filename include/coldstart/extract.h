@@ -198,6 +198,10 @@ private:
   void noteDeclaration(const clang::DeclStmt *DS, const clang::VarDecl *VD);
   void noteStatementEnd(Site &site, const clang::DeclStmt *DS, const clang::VarDecl *VD);
   void offerStaticFix(Site &site, const clang::VarDecl *VD, const clang::DeclStmt *DS, const CatalogClass &entry);
+  void offerHoistFix(Site &site, const clang::VarDecl *VD, const clang::DeclStmt *DS, const CatalogClass &entry,
+                     const clang::FunctionDecl *fn);
+  bool readsOnlyOnceOnlyValues(const clang::Stmt *S, const std::map<const clang::VarDecl *, size_t> &locals,
+                               size_t &start);
   void scopeFix(Fix &fix);
   bool readsOnlyInvariantValues(const clang::Stmt *S);
   bool usesAllowStatic(const clang::Stmt *body, const clang::VarDecl *VD);
@@ -411,6 +415,7 @@ private:
   std::unordered_map<const clang::CXXRecordDecl *, const CatalogClass *> classCache_;
   std::unordered_map<const clang::Stmt *, Form> forms_;
   std::unordered_set<const clang::DeclStmt *> blockLevelDecls_;
+  std::unordered_map<const clang::DeclStmt *, const clang::CompoundStmt *> blockOf_; ///< the block it is a statement of
   std::unordered_set<const clang::DeclRefExpr *> calleeRefs_;
   std::unordered_set<const clang::VarDecl *> markerVars_;
   std::unordered_map<const clang::LambdaExpr *, std::string> lambdaNames_;

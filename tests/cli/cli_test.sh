@@ -242,6 +242,43 @@ SRC
     grep -q "static Aws::S3::S3Client& s3" h.cpp || fail "clang-apply-replacements did not apply the fix"
     clang++-19 -fsyntax-only -std=c++20 $INC h.cpp || fail "fixed file does not compile"
     ;;
+  fix_hoist_twice)
+    # The hoisting fix (a configuration moved with its client into one once-only
+    # initialiser): clang-apply-replacements and --fix give the same file, which
+    # compiles, and --fix run again changes nothing.
+    cat >h.cpp <<'SRC'
+#include <aws/core/Aws.h>
+#include <aws/core/client/ClientConfiguration.h>
+#include <aws/core/platform/Environment.h>
+#include <aws/lambda-runtime/runtime.h>
+#include <aws/s3/S3Client.h>
+#include <aws/s3/model/GetObjectRequest.h>
+using namespace aws::lambda_runtime;
+static invocation_response handler(invocation_request const&) {
+    Aws::Client::ClientConfiguration config;
+    config.region = Aws::Environment::GetEnv("AWS_REGION");
+    config.connectTimeoutMs = 2000;
+    Aws::S3::S3Client s3(config);
+    s3.GetObject(Aws::S3::Model::GetObjectRequest());
+    return invocation_response::success("ok", "text/plain");
+}
+int main() { run_handler(handler); }
+SRC
+    mkdir once twice
+    cp h.cpp once/h.cpp; cp h.cpp twice/h.cpp
+    (cd once && "$TOOL" --no-cache --export-fixes=fixes.yaml h.cpp -- -std=c++20 $INC >/dev/null 2>&1)
+    clang-apply-replacements-19 once || fail "clang-apply-replacements rejected the YAML"
+    grep -q "static Aws::S3::S3Client& s3 = \*\[\] {" once/h.cpp || fail "the hoisting fix was not applied"
+    grep -q "^        return new Aws::S3::S3Client(config);" once/h.cpp || fail "not indented one level deeper"
+    cd twice
+    run --no-cache --fix h.cpp -- -std=c++20 $INC; expect_rc 0
+    cmp -s h.cpp ../once/h.cpp || fail "--fix and clang-apply-replacements differ"
+    cp h.cpp h.once
+    run --no-cache --fix h.cpp -- -std=c++20 $INC; expect_rc 0
+    cmp -s h.cpp h.once || fail "fixing twice differs from fixing once"
+    clang++-19 -fsyntax-only -std=c++17 $INC h.cpp || fail "fixed file does not compile as C++17"
+    clang++-19 -fsyntax-only -std=c++20 $INC h.cpp || fail "fixed file does not compile as C++20"
+    ;;
   export_fixes_unwritable)
     handler_src >h.cpp
     run --export-fixes=/nonexistent-dir/fixes.yaml h.cpp -- -std=c++20 $INC; expect_rc 2

@@ -60,9 +60,9 @@ inline void Extractor::offerStaticFix(Site &site, const clang::VarDecl *VD, cons
   QualType T = VD->getType();
   if (T->isReferenceType() || T->isPointerType() || T->isArrayType() || !T->isRecordType()) return;
   if (DS->getBeginLoc().isMacroID() || VD->getEndLoc().isMacroID() || VD->getLocation().isMacroID()) return;
-  if (!readsOnlyInvariantValues(VD->getInit())) return;
   const FunctionDecl *fn = enclosingFunction(VD);
   if (!fn || !fn->getBody() || !usesAllowStatic(fn->getBody(), VD)) return;
+  if (!readsOnlyInvariantValues(VD->getInit())) return offerHoistFix(site, VD, DS, entry, fn);
   const LangOptions &lo = ctx_.getLangOpts();
   SourceLocation begin = DS->getBeginLoc();
   SourceLocation nameLoc = VD->getLocation();
@@ -110,6 +110,266 @@ inline void Extractor::offerStaticFix(Site &site, const clang::VarDecl *VD, cons
   fix.replacements.push_back(r);
   scopeFix(fix);
   site.fixes.push_back(fix);
+}
+
+/// The client is built from block-level locals of its own block (a configuration, a
+/// credentials provider) declared and set up by the statements just above it: one fix
+/// moves those statements and the construction into a once-only initialiser, an
+/// immediately invoked lambda, when they read nothing that changes between invocations,
+/// nothing else is interleaved, and the locals are not used after the client is built.
+/// The clients among the moved locals keep their findings, without a fix of their own
+/// (they would overlap): "fix-in" names the one that covers them.
+inline void Extractor::offerHoistFix(Site &site, const clang::VarDecl *VD, const clang::DeclStmt *DS,
+                                     const CatalogClass &entry, const clang::FunctionDecl *fn) {
+  using namespace clang;
+  auto blk = blockOf_.find(DS);
+  if (blk == blockOf_.end() || !frame()) return;
+  std::vector<const Stmt *> body(blk->second->body_begin(), blk->second->body_end());
+  size_t clientAt = std::find(body.begin(), body.end(), DS) - body.begin();
+  if (clientAt == body.size()) return;
+  // The locals declared alone by the statements above the client, by statement.
+  std::map<const VarDecl *, size_t> locals;
+  for (size_t i = 0; i < clientAt; ++i)
+    if (auto *D = dyn_cast<DeclStmt>(body[i]))
+      for (const Decl *d : D->decls())
+        if (auto *V = dyn_cast<VarDecl>(d)) locals[V] = i;
+  // Grow the range upwards until every local it reads is declared inside it.
+  size_t start = clientAt;
+  if (!readsOnlyOnceOnlyValues(VD->getInit(), locals, start) || start == clientAt) return;
+  std::set<const VarDecl *> hoisted;
+  std::map<size_t, const VarDecl *> setupOf; // a set-up statement: the local it sets up
+  for (size_t checked = clientAt; checked > start;) {
+    size_t from = start;
+    for (size_t i = from; i < checked; ++i) {
+      const Stmt *S = body[i];
+      if (S->getBeginLoc().isMacroID() || S->getEndLoc().isMacroID()) return;
+      if (auto *D = dyn_cast<DeclStmt>(S)) {
+        auto *V = D->isSingleDecl() ? dyn_cast<VarDecl>(D->getSingleDecl()) : nullptr;
+        if (!V || !V->isLocalVarDecl() || V->isStaticLocal() || V->getType()->isReferenceType()) return;
+        if (V->hasInit() && !readsOnlyOnceOnlyValues(V->getInit(), locals, start)) return;
+        hoisted.insert(V);
+        continue;
+      }
+      // A set-up statement: assigns a member of, or calls a method on, a local of the range.
+      auto *E = dyn_cast<Expr>(S);
+      if (!E) return;
+      const Expr *top = E->IgnoreImplicit()->IgnoreParens();
+      const Expr *object = nullptr;
+      if (auto *BO = dyn_cast<BinaryOperator>(top); BO && BO->isAssignmentOp()) object = BO->getLHS();
+      else if (auto *OC = dyn_cast<CXXOperatorCallExpr>(top); OC && OC->isAssignmentOp() && OC->getNumArgs() == 2)
+        object = OC->getArg(0);
+      else if (auto *MC = dyn_cast<CXXMemberCallExpr>(top)) object = MC->getImplicitObjectArgument();
+      if (!object) return;
+      // Down to the variable: members, ->, *, and a smart pointer's operator->.
+      while (true) {
+        object = object->IgnoreParenImpCasts();
+        if (auto *ME = dyn_cast<MemberExpr>(object)) object = ME->getBase();
+        else if (auto *U = dyn_cast<UnaryOperator>(object); U && U->getOpcode() == UO_Deref) object = U->getSubExpr();
+        else if (auto *OC = dyn_cast<CXXOperatorCallExpr>(object);
+                 OC && (OC->getOperator() == OO_Arrow || OC->getOperator() == OO_Star) && OC->getNumArgs() == 1)
+          object = OC->getArg(0);
+        else break;
+      }
+      auto *Ref = dyn_cast<DeclRefExpr>(object);
+      auto *Target = Ref ? dyn_cast<VarDecl>(Ref->getDecl()) : nullptr;
+      if (!Target || !locals.count(Target)) return;
+      setupOf[i] = Target;
+      if (locals[Target] < start) start = locals[Target];
+      if (!readsOnlyOnceOnlyValues(S, locals, start)) return;
+    }
+    checked = from;
+  }
+  // Every moved statement must serve the client: it declares or sets up a local that the
+  // client, or a later moved statement, reads (no unrelated declaration in between).
+  std::set<const VarDecl *> needed;
+  std::function<void(const Stmt *)> reads = [&](const Stmt *S) {
+    if (!S) return;
+    if (auto *R = dyn_cast<DeclRefExpr>(S))
+      if (auto *V = dyn_cast<VarDecl>(R->getDecl()); V && hoisted.count(V)) needed.insert(V);
+    for (const Stmt *c : S->children()) reads(c);
+  };
+  reads(VD->getInit());
+  for (size_t i = clientAt; i-- > start;) {
+    auto *D = dyn_cast<DeclStmt>(body[i]);
+    const VarDecl *own = D ? cast<VarDecl>(D->getSingleDecl()) : setupOf[i];
+    if (!needed.count(own)) return;
+    reads(body[i]);
+  }
+  // The client may keep only copies of the moved locals, which die with the lambda: each
+  // must be passed whole, as an argument of the construction (no `&cfg`, no
+  // `cfg.get()`). AWS SDK clients copy their configuration and share their credentials
+  // provider; another client given a catalog object (an io_context, a TLS context) may
+  // keep a reference to it.
+  bool sdkLifetime = std::find(entry.tags.begin(), entry.tags.end(), "aws-sdk") != entry.tags.end();
+  const Expr *core = VD->getInit()->IgnoreUnlessSpelledInSource();
+  while (true) {
+    if (auto *FC = dyn_cast<CXXFunctionalCastExpr>(core)) core = FC->getSubExpr()->IgnoreUnlessSpelledInSource();
+    else if (auto *CC = dyn_cast<CXXConstructExpr>(core);
+             CC && CC->getNumArgs() == 1 && CC->getConstructor() && CC->getConstructor()->isCopyOrMoveConstructor())
+      core = CC->getArg(0)->IgnoreUnlessSpelledInSource();
+    else break;
+  }
+  llvm::ArrayRef<const Expr *> args;
+  if (auto *CC = dyn_cast<CXXConstructExpr>(core)) args = llvm::ArrayRef(CC->getArgs(), CC->getNumArgs());
+  else if (auto *CE = dyn_cast<CallExpr>(core)) args = llvm::ArrayRef(CE->getArgs(), CE->getNumArgs());
+  else return;
+  size_t direct = 0, all = 0;
+  for (const Expr *arg : args)
+    if (auto *R = dyn_cast<DeclRefExpr>(arg->IgnoreUnlessSpelledInSource()))
+      if (auto *V = dyn_cast<VarDecl>(R->getDecl()); V && hoisted.count(V)) {
+        ++direct;
+        const CXXRecordDecl *RD = V->getType()->getAsCXXRecordDecl();
+        if (!sdkLifetime && RD && matchClass(RD)) return;
+      }
+  std::function<void(const Stmt *)> countRefs = [&](const Stmt *S) {
+    if (!S) return;
+    if (auto *R = dyn_cast<DeclRefExpr>(S))
+      if (auto *V = dyn_cast<VarDecl>(R->getDecl()); V && hoisted.count(V)) ++all;
+    for (const Stmt *c : S->children()) countRefs(c);
+  };
+  countRefs(VD->getInit());
+  if (direct == 0 || all != direct) return;
+
+  // The moved locals must not be used after the client is built.
+  std::set<const Stmt *> inside;
+  std::function<void(const Stmt *)> collect = [&](const Stmt *S) {
+    if (!S) return;
+    inside.insert(S);
+    for (const Stmt *c : S->children()) collect(c);
+  };
+  for (size_t i = start; i <= clientAt; ++i) collect(body[i]);
+  const VarDecl *usedAfter = nullptr;
+  std::function<void(const Stmt *)> uses = [&](const Stmt *S) {
+    if (!S || usedAfter) return;
+    if (auto *R = dyn_cast<DeclRefExpr>(S))
+      if (auto *V = dyn_cast<VarDecl>(R->getDecl()); V && hoisted.count(V) && !inside.count(S)) usedAfter = V;
+    for (const Stmt *c : S->children()) uses(c);
+  };
+  uses(fn->getBody());
+  if (usedAfter) {
+    // Say why the fix the user may expect is not offered.
+    site.data["nofix"] = "'" + usedAfter->getName().str() + "' is used after '" + VD->getName().str() + "' is built";
+    return;
+  }
+
+  // The text: from the first moved statement to the end of the client's declarator.
+  const LangOptions &lo = ctx_.getLangOpts();
+  SourceLocation begin = body[start]->getBeginLoc(), clientBegin = DS->getBeginLoc(), nameLoc = VD->getLocation();
+  SourceLocation nameEnd = Lexer::getLocForEndOfToken(nameLoc, 0, sm_, lo);
+  SourceLocation end = Lexer::getLocForEndOfToken(VD->getEndLoc(), 0, sm_, lo);
+  if (begin.isInvalid() || nameEnd.isInvalid() || end.isInvalid() || VD->getLocation().isMacroID()) return;
+  if (sm_.getFileID(begin) != sm_.getFileID(end)) return;
+  std::string typeText = llvm::StringRef(text(clientBegin, nameLoc)).trim().str();
+  std::string name = VD->getName().str();
+  std::string initText = text(nameEnd, end);
+  llvm::StringRef init = llvm::StringRef(initText).trim();
+  if (typeText.empty() || typeText.find_first_of("*&[") != std::string::npos) return;
+  for (const char *word : {"static", "thread_local", "const", "volatile", "decltype", "constexpr"})
+    if (typeText.find(word) != std::string::npos) return;
+  std::string setup = text(begin, clientBegin);
+  // A raw string or a continued line would change if re-indented.
+  if (setup.find("R\"") != std::string::npos || setup.find("\\\n") != std::string::npos) return;
+  // A preprocessor directive among them: the text holds more than the analysis saw.
+  for (llvm::StringRef rest = setup; !rest.empty();) {
+    auto [line, tail] = rest.split('\n');
+    if (line.ltrim().starts_with("#")) return;
+    rest = tail;
+  }
+  // Only whitespace before the first statement on its line; the indentation one level deeper.
+  Loc b = toLoc(begin), e = toLoc(end);
+  llvm::StringRef buf = sm_.getBufferData(sm_.getFileID(sm_.getFileLoc(begin)));
+  std::string indent = buf.substr(b.offset - (b.col - 1), b.col - 1).str();
+  if (indent.find_first_not_of(" \t") != std::string::npos) return;
+  std::string step = indent.find('\t') != std::string::npos ? "\t" : "  ";
+  Loc brace = toLoc(blk->second->getLBracLoc());
+  if (brace.valid() && brace.file == b.file) {
+    llvm::StringRef braceLine = buf.substr(brace.offset - (brace.col - 1));
+    std::string braceIndent = braceLine.substr(0, braceLine.find_first_not_of(" \t")).str();
+    if (indent.size() > braceIndent.size() && llvm::StringRef(indent).starts_with(braceIndent))
+      step = indent.substr(braceIndent.size());
+  }
+  std::string eol = setup.find("\r\n") != std::string::npos ? "\r\n" : "\n";
+
+  bool isAuto = typeText == "auto";
+  std::string value; // what the lambda returns
+  if (init.starts_with("=")) {
+    std::string expr = init.drop_front().trim().str();
+    if (sdkLifetime) value = "new " + typeText + "(" + expr + ")";
+    else if (isAuto) value = expr;
+    else value = typeText + (llvm::StringRef(expr).starts_with("{") ? expr : "(" + expr + ")");
+  } else if ((init.starts_with("(") || init.starts_with("{")) && !isAuto) {
+    value = (sdkLifetime ? "new " : "") + typeText + init.str();
+  } else {
+    return;
+  }
+  // Without C++17's guaranteed copy elision the returned object would need a move.
+  if (!sdkLifetime && !lo.CPlusPlus17) return;
+
+  std::string replacement =
+      sdkLifetime ? "static " + typeText + "& " + name + " = *[] {" : "static " + typeText + " " + name + " = [] {";
+  llvm::StringRef rest = llvm::StringRef(setup).rtrim();
+  bool first = true;
+  while (!rest.empty() || first) {
+    auto [line, tail] = rest.split('\n');
+    llvm::StringRef l = line.rtrim("\r");
+    replacement += eol;
+    if (!l.trim().empty()) replacement += (first ? indent + step : step) + l.str();
+    first = false;
+    rest = tail;
+    if (tail.empty()) break;
+  }
+  replacement += eol + indent + step + "return " + value + ";" + eol + indent + "}()";
+
+  // Other findings' fixes inside the range would overlap this one: then none. The
+  // clients among the moved locals lose theirs and point here.
+  std::vector<Site *> covered;
+  for (Site &o : frame()->fn().sites) {
+    if (&o == &site || o.loc.file != b.file || o.loc.offset < b.offset || o.loc.offset >= e.offset) continue;
+    // Another finding on a moved statement (a bad setting) is left to the user.
+    if (o.kind != "client" && o.kind != "sdk-init") return;
+    covered.push_back(&o);
+  }
+  for (Site *o : covered) {
+    o->fixes.clear();
+    o->locs["fix-in"] = site.loc;
+    o->data["fix-in"] = name;
+  }
+  Fix fix;
+  fix.description = "build '" + name + "' and what it is built from once, in a function-local static" +
+                    (sdkLifetime ? " that is never destroyed, because AWS SDK objects must not outlive Aws::ShutdownAPI"
+                                 : std::string());
+  fix.replacements.push_back(Replacement{b.file, b.offset, e.offset - b.offset, replacement, b.line, b.col});
+  scopeFix(fix);
+  site.fixes.push_back(fix);
+}
+
+/// Like readsOnlyInvariantValues, but stricter about globals (only constants) and
+/// allowing the block's `locals` declared at or after `start`... or before it, which
+/// lowers `start` so that they are moved too.
+inline bool Extractor::readsOnlyOnceOnlyValues(const clang::Stmt *S,
+                                               const std::map<const clang::VarDecl *, size_t> &locals, size_t &start) {
+  using namespace clang;
+  if (!S) return true;
+  if (isa<CXXThisExpr>(S)) return false;
+  if (auto *DRE = dyn_cast<DeclRefExpr>(S)) {
+    const ValueDecl *D = DRE->getDecl();
+    if (auto *V = dyn_cast<VarDecl>(D)) {
+      if (auto it = locals.find(V); it != locals.end()) {
+        start = std::min(start, it->second);
+      } else if (!V->hasGlobalStorage()) {
+        return false; // a parameter, or a local of another block
+      } else if (!V->isConstexpr()) {
+        QualType T = V->getType();
+        if (T->isReferenceType()) T = T->getPointeeType();
+        if (!T.isConstQualified()) return false; // a global that may change between invocations
+      }
+    } else if (isa<BindingDecl>(D)) {
+      return false;
+    }
+  }
+  for (const Stmt *child : S->children())
+    if (!readsOnlyOnceOnlyValues(child, locals, start)) return false;
+  return true;
 }
 
 inline void Extractor::scopeFix(Fix &fix) {

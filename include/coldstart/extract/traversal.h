@@ -94,7 +94,7 @@ inline bool Extractor::TraverseCompoundStmt(clang::CompoundStmt *S) {
   if (!frame()) return Base::TraverseCompoundStmt(S);
   if (!WalkUpFromCompoundStmt(S)) return false;
   for (Stmt *child : S->body())
-    if (auto *DS = dyn_cast_or_null<DeclStmt>(child)) blockLevelDecls_.insert(DS);
+    if (auto *DS = dyn_cast_or_null<DeclStmt>(child)) blockLevelDecls_.insert(DS), blockOf_[DS] = S;
   // Early-return lazy init: `if (g) return g; ... g = make();` — what follows the
   // guard runs once, when it assigns the guarded long-lived object.
   int extraOnce = 0;
