@@ -200,6 +200,22 @@ private:
   void offerStaticFix(Site &site, const clang::VarDecl *VD, const clang::DeclStmt *DS, const CatalogClass &entry);
   void offerHoistFix(Site &site, const clang::VarDecl *VD, const clang::DeclStmt *DS, const CatalogClass &entry,
                      const clang::FunctionDecl *fn);
+  /// What the hoisting fix moves: statements [start, clientAt] of a block's body, the
+  /// locals they declare, and the local each set-up statement sets up.
+  struct HoistRange {
+    std::vector<const clang::Stmt *> body;
+    size_t start = 0, clientAt = 0;
+    std::set<const clang::VarDecl *> hoisted;
+    std::map<size_t, const clang::VarDecl *> setupOf;
+  };
+  bool hoistRange(const clang::VarDecl *VD, const clang::DeclStmt *DS, const clang::CompoundStmt *block, HoistRange &r);
+  static const clang::VarDecl *setUpLocal(const clang::Stmt *S);
+  static bool servesClientOnly(const clang::VarDecl *VD, const HoistRange &r);
+  bool passedWhole(const clang::VarDecl *VD, const HoistRange &r, bool sdkLifetime);
+  static const clang::VarDecl *usedAfterRange(const clang::FunctionDecl *fn, const HoistRange &r);
+  bool hoistReplacement(const clang::VarDecl *VD, const clang::DeclStmt *DS, const clang::CompoundStmt *block,
+                        const HoistRange &r, bool sdkLifetime, Fix &fix);
+  bool coverMovedSites(Site &site, const Fix &fix, const std::string &name);
   bool readsOnlyOnceOnlyValues(const clang::Stmt *S, const std::map<const clang::VarDecl *, size_t> &locals,
                                size_t &start);
   void scopeFix(Fix &fix);

@@ -121,86 +121,123 @@ inline void Extractor::offerStaticFix(Site &site, const clang::VarDecl *VD, cons
 /// (they would overlap): "fix-in" names the one that covers them.
 inline void Extractor::offerHoistFix(Site &site, const clang::VarDecl *VD, const clang::DeclStmt *DS,
                                      const CatalogClass &entry, const clang::FunctionDecl *fn) {
-  using namespace clang;
   auto blk = blockOf_.find(DS);
   if (blk == blockOf_.end() || !frame()) return;
-  std::vector<const Stmt *> body(blk->second->body_begin(), blk->second->body_end());
-  size_t clientAt = std::find(body.begin(), body.end(), DS) - body.begin();
-  if (clientAt == body.size()) return;
+  HoistRange range;
+  if (!hoistRange(VD, DS, blk->second, range) || !servesClientOnly(VD, range)) return;
+  bool sdkLifetime = std::find(entry.tags.begin(), entry.tags.end(), "aws-sdk") != entry.tags.end();
+  if (!passedWhole(VD, range, sdkLifetime)) return;
+  if (const clang::VarDecl *usedAfter = usedAfterRange(fn, range)) {
+    // Say why the fix the user may expect is not offered.
+    site.data["nofix"] = "'" + usedAfter->getName().str() + "' is used after '" + VD->getName().str() + "' is built";
+    return;
+  }
+  Fix fix;
+  if (!hoistReplacement(VD, DS, blk->second, range, sdkLifetime, fix) ||
+      !coverMovedSites(site, fix, VD->getName().str()))
+    return;
+  scopeFix(fix);
+  site.fixes.push_back(fix);
+}
+
+/// The statements the hoisting fix moves: from the client's declaration upwards, every
+/// statement that declares a local alone or sets one up (assigns a member of it, calls
+/// a method on it), until every local they read is declared inside the range; each
+/// reading only once-only values. False when something else is in the way.
+inline bool Extractor::hoistRange(const clang::VarDecl *VD, const clang::DeclStmt *DS, const clang::CompoundStmt *block,
+                                  HoistRange &r) {
+  using namespace clang;
+  r.body.assign(block->body_begin(), block->body_end());
+  r.clientAt = std::find(r.body.begin(), r.body.end(), DS) - r.body.begin();
+  if (r.clientAt == r.body.size()) return false;
   // The locals declared alone by the statements above the client, by statement.
   std::map<const VarDecl *, size_t> locals;
-  for (size_t i = 0; i < clientAt; ++i)
-    if (auto *D = dyn_cast<DeclStmt>(body[i]))
+  for (size_t i = 0; i < r.clientAt; ++i)
+    if (auto *D = dyn_cast<DeclStmt>(r.body[i]))
       for (const Decl *d : D->decls())
         if (auto *V = dyn_cast<VarDecl>(d)) locals[V] = i;
   // Grow the range upwards until every local it reads is declared inside it.
-  size_t start = clientAt;
-  if (!readsOnlyOnceOnlyValues(VD->getInit(), locals, start) || start == clientAt) return;
-  std::set<const VarDecl *> hoisted;
-  std::map<size_t, const VarDecl *> setupOf; // a set-up statement: the local it sets up
-  for (size_t checked = clientAt; checked > start;) {
-    size_t from = start;
+  r.start = r.clientAt;
+  if (!readsOnlyOnceOnlyValues(VD->getInit(), locals, r.start) || r.start == r.clientAt) return false;
+  for (size_t checked = r.clientAt; checked > r.start;) {
+    size_t from = r.start;
     for (size_t i = from; i < checked; ++i) {
-      const Stmt *S = body[i];
-      if (S->getBeginLoc().isMacroID() || S->getEndLoc().isMacroID()) return;
+      const Stmt *S = r.body[i];
+      if (S->getBeginLoc().isMacroID() || S->getEndLoc().isMacroID()) return false;
       if (auto *D = dyn_cast<DeclStmt>(S)) {
         auto *V = D->isSingleDecl() ? dyn_cast<VarDecl>(D->getSingleDecl()) : nullptr;
-        if (!V || !V->isLocalVarDecl() || V->isStaticLocal() || V->getType()->isReferenceType()) return;
-        if (V->hasInit() && !readsOnlyOnceOnlyValues(V->getInit(), locals, start)) return;
-        hoisted.insert(V);
+        if (!V || !V->isLocalVarDecl() || V->isStaticLocal() || V->getType()->isReferenceType()) return false;
+        if (V->hasInit() && !readsOnlyOnceOnlyValues(V->getInit(), locals, r.start)) return false;
+        r.hoisted.insert(V);
         continue;
       }
-      // A set-up statement: assigns a member of, or calls a method on, a local of the range.
-      auto *E = dyn_cast<Expr>(S);
-      if (!E) return;
-      const Expr *top = E->IgnoreImplicit()->IgnoreParens();
-      const Expr *object = nullptr;
-      if (auto *BO = dyn_cast<BinaryOperator>(top); BO && BO->isAssignmentOp()) object = BO->getLHS();
-      else if (auto *OC = dyn_cast<CXXOperatorCallExpr>(top); OC && OC->isAssignmentOp() && OC->getNumArgs() == 2)
-        object = OC->getArg(0);
-      else if (auto *MC = dyn_cast<CXXMemberCallExpr>(top)) object = MC->getImplicitObjectArgument();
-      if (!object) return;
-      // Down to the variable: members, ->, *, and a smart pointer's operator->.
-      while (true) {
-        object = object->IgnoreParenImpCasts();
-        if (auto *ME = dyn_cast<MemberExpr>(object)) object = ME->getBase();
-        else if (auto *U = dyn_cast<UnaryOperator>(object); U && U->getOpcode() == UO_Deref) object = U->getSubExpr();
-        else if (auto *OC = dyn_cast<CXXOperatorCallExpr>(object);
-                 OC && (OC->getOperator() == OO_Arrow || OC->getOperator() == OO_Star) && OC->getNumArgs() == 1)
-          object = OC->getArg(0);
-        else break;
-      }
-      auto *Ref = dyn_cast<DeclRefExpr>(object);
-      auto *Target = Ref ? dyn_cast<VarDecl>(Ref->getDecl()) : nullptr;
-      if (!Target || !locals.count(Target)) return;
-      setupOf[i] = Target;
-      if (locals[Target] < start) start = locals[Target];
-      if (!readsOnlyOnceOnlyValues(S, locals, start)) return;
+      const VarDecl *Target = setUpLocal(S);
+      if (!Target || !locals.count(Target)) return false;
+      r.setupOf[i] = Target;
+      if (locals[Target] < r.start) r.start = locals[Target];
+      if (!readsOnlyOnceOnlyValues(S, locals, r.start)) return false;
     }
     checked = from;
   }
-  // Every moved statement must serve the client: it declares or sets up a local that the
-  // client, or a later moved statement, reads (no unrelated declaration in between).
+  return true;
+}
+
+/// The local a set-up statement sets up (`cfg.region = ...`, `cfg->set(...)`,
+/// `*p = ...`), or null when the statement is not one.
+inline const clang::VarDecl *Extractor::setUpLocal(const clang::Stmt *S) {
+  using namespace clang;
+  auto *E = dyn_cast<Expr>(S);
+  if (!E) return nullptr;
+  const Expr *top = E->IgnoreImplicit()->IgnoreParens();
+  const Expr *object = nullptr;
+  if (auto *BO = dyn_cast<BinaryOperator>(top); BO && BO->isAssignmentOp()) object = BO->getLHS();
+  else if (auto *OC = dyn_cast<CXXOperatorCallExpr>(top); OC && OC->isAssignmentOp() && OC->getNumArgs() == 2)
+    object = OC->getArg(0);
+  else if (auto *MC = dyn_cast<CXXMemberCallExpr>(top)) object = MC->getImplicitObjectArgument();
+  if (!object) return nullptr;
+  // Down to the variable: members, ->, *, and a smart pointer's operator->.
+  while (true) {
+    object = object->IgnoreParenImpCasts();
+    if (auto *ME = dyn_cast<MemberExpr>(object)) object = ME->getBase();
+    else if (auto *U = dyn_cast<UnaryOperator>(object); U && U->getOpcode() == UO_Deref) object = U->getSubExpr();
+    else if (auto *OC = dyn_cast<CXXOperatorCallExpr>(object);
+             OC && (OC->getOperator() == OO_Arrow || OC->getOperator() == OO_Star) && OC->getNumArgs() == 1)
+      object = OC->getArg(0);
+    else break;
+  }
+  auto *Ref = dyn_cast<DeclRefExpr>(object);
+  return Ref ? dyn_cast<VarDecl>(Ref->getDecl()) : nullptr;
+}
+
+/// Every moved statement must serve the client: it declares or sets up a local that the
+/// client, or a later moved statement, reads (no unrelated declaration in between).
+inline bool Extractor::servesClientOnly(const clang::VarDecl *VD, const HoistRange &r) {
+  using namespace clang;
   std::set<const VarDecl *> needed;
   std::function<void(const Stmt *)> reads = [&](const Stmt *S) {
     if (!S) return;
     if (auto *R = dyn_cast<DeclRefExpr>(S))
-      if (auto *V = dyn_cast<VarDecl>(R->getDecl()); V && hoisted.count(V)) needed.insert(V);
+      if (auto *V = dyn_cast<VarDecl>(R->getDecl()); V && r.hoisted.count(V)) needed.insert(V);
     for (const Stmt *c : S->children()) reads(c);
   };
   reads(VD->getInit());
-  for (size_t i = clientAt; i-- > start;) {
-    auto *D = dyn_cast<DeclStmt>(body[i]);
-    const VarDecl *own = D ? cast<VarDecl>(D->getSingleDecl()) : setupOf[i];
-    if (!needed.count(own)) return;
-    reads(body[i]);
+  for (size_t i = r.clientAt; i-- > r.start;) {
+    auto *D = dyn_cast<DeclStmt>(r.body[i]);
+    auto setup = r.setupOf.find(i);
+    const VarDecl *own = D ? cast<VarDecl>(D->getSingleDecl()) : setup == r.setupOf.end() ? nullptr : setup->second;
+    if (!needed.count(own)) return false;
+    reads(r.body[i]);
   }
-  // The client may keep only copies of the moved locals, which die with the lambda: each
-  // must be passed whole, as an argument of the construction (no `&cfg`, no
-  // `cfg.get()`). AWS SDK clients copy their configuration and share their credentials
-  // provider; another client given a catalog object (an io_context, a TLS context) may
-  // keep a reference to it.
-  bool sdkLifetime = std::find(entry.tags.begin(), entry.tags.end(), "aws-sdk") != entry.tags.end();
+  return true;
+}
+
+/// The client may keep only copies of the moved locals, which die with the lambda: each
+/// must be passed whole, as an argument of the construction (no `&cfg`, no
+/// `cfg.get()`). AWS SDK clients copy their configuration and share their credentials
+/// provider; another client given a catalog object (an io_context, a TLS context) may
+/// keep a reference to it.
+inline bool Extractor::passedWhole(const clang::VarDecl *VD, const HoistRange &r, bool sdkLifetime) {
+  using namespace clang;
   const Expr *core = VD->getInit()->IgnoreUnlessSpelledInSource();
   while (true) {
     if (auto *FC = dyn_cast<CXXFunctionalCastExpr>(core)) core = FC->getSubExpr()->IgnoreUnlessSpelledInSource();
@@ -212,76 +249,83 @@ inline void Extractor::offerHoistFix(Site &site, const clang::VarDecl *VD, const
   llvm::ArrayRef<const Expr *> args;
   if (auto *CC = dyn_cast<CXXConstructExpr>(core)) args = llvm::ArrayRef(CC->getArgs(), CC->getNumArgs());
   else if (auto *CE = dyn_cast<CallExpr>(core)) args = llvm::ArrayRef(CE->getArgs(), CE->getNumArgs());
-  else return;
+  else return false;
   size_t direct = 0, all = 0;
   for (const Expr *arg : args)
     if (auto *R = dyn_cast<DeclRefExpr>(arg->IgnoreUnlessSpelledInSource()))
-      if (auto *V = dyn_cast<VarDecl>(R->getDecl()); V && hoisted.count(V)) {
+      if (auto *V = dyn_cast<VarDecl>(R->getDecl()); V && r.hoisted.count(V)) {
         ++direct;
         const CXXRecordDecl *RD = V->getType()->getAsCXXRecordDecl();
-        if (!sdkLifetime && RD && matchClass(RD)) return;
+        if (!sdkLifetime && RD && matchClass(RD)) return false;
       }
   std::function<void(const Stmt *)> countRefs = [&](const Stmt *S) {
     if (!S) return;
     if (auto *R = dyn_cast<DeclRefExpr>(S))
-      if (auto *V = dyn_cast<VarDecl>(R->getDecl()); V && hoisted.count(V)) ++all;
+      if (auto *V = dyn_cast<VarDecl>(R->getDecl()); V && r.hoisted.count(V)) ++all;
     for (const Stmt *c : S->children()) countRefs(c);
   };
   countRefs(VD->getInit());
-  if (direct == 0 || all != direct) return;
+  return direct != 0 && all == direct;
+}
 
-  // The moved locals must not be used after the client is built.
+/// A moved local that `fn` uses after the client is built (outside the range), or null.
+inline const clang::VarDecl *Extractor::usedAfterRange(const clang::FunctionDecl *fn, const HoistRange &r) {
+  using namespace clang;
   std::set<const Stmt *> inside;
   std::function<void(const Stmt *)> collect = [&](const Stmt *S) {
     if (!S) return;
     inside.insert(S);
     for (const Stmt *c : S->children()) collect(c);
   };
-  for (size_t i = start; i <= clientAt; ++i) collect(body[i]);
+  for (size_t i = r.start; i <= r.clientAt; ++i) collect(r.body[i]);
   const VarDecl *usedAfter = nullptr;
   std::function<void(const Stmt *)> uses = [&](const Stmt *S) {
     if (!S || usedAfter) return;
     if (auto *R = dyn_cast<DeclRefExpr>(S))
-      if (auto *V = dyn_cast<VarDecl>(R->getDecl()); V && hoisted.count(V) && !inside.count(S)) usedAfter = V;
+      if (auto *V = dyn_cast<VarDecl>(R->getDecl()); V && r.hoisted.count(V) && !inside.count(S)) usedAfter = V;
     for (const Stmt *c : S->children()) uses(c);
   };
   uses(fn->getBody());
-  if (usedAfter) {
-    // Say why the fix the user may expect is not offered.
-    site.data["nofix"] = "'" + usedAfter->getName().str() + "' is used after '" + VD->getName().str() + "' is built";
-    return;
-  }
+  return usedAfter;
+}
 
-  // The text: from the first moved statement to the end of the client's declarator.
+/// The fix's text: from the first moved statement to the end of the client's
+/// declarator, one function-local static initialised by an immediately invoked lambda
+/// that holds the moved statements, re-indented one level deeper. False when the text
+/// cannot be moved as it is (macros, raw strings, continued lines, directives).
+inline bool Extractor::hoistReplacement(const clang::VarDecl *VD, const clang::DeclStmt *DS,
+                                        const clang::CompoundStmt *block, const HoistRange &r, bool sdkLifetime,
+                                        Fix &fix) {
+  using namespace clang;
   const LangOptions &lo = ctx_.getLangOpts();
-  SourceLocation begin = body[start]->getBeginLoc(), clientBegin = DS->getBeginLoc(), nameLoc = VD->getLocation();
+  SourceLocation begin = r.body[r.start]->getBeginLoc(), clientBegin = DS->getBeginLoc(), nameLoc = VD->getLocation();
   SourceLocation nameEnd = Lexer::getLocForEndOfToken(nameLoc, 0, sm_, lo);
   SourceLocation end = Lexer::getLocForEndOfToken(VD->getEndLoc(), 0, sm_, lo);
-  if (begin.isInvalid() || nameEnd.isInvalid() || end.isInvalid() || VD->getLocation().isMacroID()) return;
-  if (sm_.getFileID(begin) != sm_.getFileID(end)) return;
+  if (begin.isInvalid() || nameEnd.isInvalid() || end.isInvalid() || VD->getLocation().isMacroID()) return false;
+  if (sm_.getFileID(begin) != sm_.getFileID(end)) return false;
   std::string typeText = llvm::StringRef(text(clientBegin, nameLoc)).trim().str();
   std::string name = VD->getName().str();
   std::string initText = text(nameEnd, end);
   llvm::StringRef init = llvm::StringRef(initText).trim();
-  if (typeText.empty() || typeText.find_first_of("*&[") != std::string::npos) return;
+  if (typeText.empty() || typeText.find_first_of("*&[") != std::string::npos) return false;
   for (const char *word : {"static", "thread_local", "const", "volatile", "decltype", "constexpr"})
-    if (typeText.find(word) != std::string::npos) return;
+    if (typeText.find(word) != std::string::npos) return false;
   std::string setup = text(begin, clientBegin);
   // A raw string or a continued line would change if re-indented.
-  if (setup.find("R\"") != std::string::npos || setup.find("\\\n") != std::string::npos) return;
+  if (setup.find("R\"") != std::string::npos || setup.find("\\\n") != std::string::npos) return false;
   // A preprocessor directive among them: the text holds more than the analysis saw.
   for (llvm::StringRef rest = setup; !rest.empty();) {
     auto [line, tail] = rest.split('\n');
-    if (line.ltrim().starts_with("#")) return;
+    if (line.ltrim().starts_with("#")) return false;
     rest = tail;
   }
   // Only whitespace before the first statement on its line; the indentation one level deeper.
   Loc b = toLoc(begin), e = toLoc(end);
   llvm::StringRef buf = sm_.getBufferData(sm_.getFileID(sm_.getFileLoc(begin)));
   std::string indent = buf.substr(b.offset - (b.col - 1), b.col - 1).str();
-  if (indent.find_first_not_of(" \t") != std::string::npos) return;
+  if (indent.find_first_not_of(" \t") != std::string::npos) return false;
   std::string step = indent.find('\t') != std::string::npos ? "\t" : "  ";
-  Loc brace = toLoc(blk->second->getLBracLoc());
+  Loc brace = toLoc(block->getLBracLoc());
   if (brace.valid() && brace.file == b.file) {
     llvm::StringRef braceLine = buf.substr(brace.offset - (brace.col - 1));
     std::string braceIndent = braceLine.substr(0, braceLine.find_first_not_of(" \t")).str();
@@ -300,10 +344,10 @@ inline void Extractor::offerHoistFix(Site &site, const clang::VarDecl *VD, const
   } else if ((init.starts_with("(") || init.starts_with("{")) && !isAuto) {
     value = (sdkLifetime ? "new " : "") + typeText + init.str();
   } else {
-    return;
+    return false;
   }
   // Without C++17's guaranteed copy elision the returned object would need a move.
-  if (!sdkLifetime && !lo.CPlusPlus17) return;
+  if (!sdkLifetime && !lo.CPlusPlus17) return false;
 
   std::string replacement =
       sdkLifetime ? "static " + typeText + "& " + name + " = *[] {" : "static " + typeText + " " + name + " = [] {";
@@ -319,14 +363,24 @@ inline void Extractor::offerHoistFix(Site &site, const clang::VarDecl *VD, const
     if (tail.empty()) break;
   }
   replacement += eol + indent + step + "return " + value + ";" + eol + indent + "}()";
+  fix.description = "build '" + name + "' and what it is built from once, in a function-local static" +
+                    (sdkLifetime ? " that is never destroyed, because AWS SDK objects must not outlive Aws::ShutdownAPI"
+                                 : std::string());
+  fix.replacements.push_back(Replacement{b.file, b.offset, e.offset - b.offset, replacement, b.line, b.col});
+  return true;
+}
 
-  // Other findings' fixes inside the range would overlap this one: then none. The
-  // clients among the moved locals lose theirs and point here.
+/// Other findings' fixes inside the fix's range would overlap it: false when there is
+/// another finding on a moved statement (a bad setting, left to the user). The clients
+/// among the moved locals lose their own fixes and point to this one ("fix-in").
+inline bool Extractor::coverMovedSites(Site &site, const Fix &fix, const std::string &name) {
+  const Replacement &moved = fix.replacements.front();
   std::vector<Site *> covered;
   for (Site &o : frame()->fn().sites) {
-    if (&o == &site || o.loc.file != b.file || o.loc.offset < b.offset || o.loc.offset >= e.offset) continue;
-    // Another finding on a moved statement (a bad setting) is left to the user.
-    if (o.kind != "client" && o.kind != "sdk-init") return;
+    if (&o == &site || o.loc.file != moved.file || o.loc.offset < moved.offset ||
+        o.loc.offset >= moved.offset + moved.length)
+      continue;
+    if (o.kind != "client" && o.kind != "sdk-init") return false;
     covered.push_back(&o);
   }
   for (Site *o : covered) {
@@ -334,13 +388,7 @@ inline void Extractor::offerHoistFix(Site &site, const clang::VarDecl *VD, const
     o->locs["fix-in"] = site.loc;
     o->data["fix-in"] = name;
   }
-  Fix fix;
-  fix.description = "build '" + name + "' and what it is built from once, in a function-local static" +
-                    (sdkLifetime ? " that is never destroyed, because AWS SDK objects must not outlive Aws::ShutdownAPI"
-                                 : std::string());
-  fix.replacements.push_back(Replacement{b.file, b.offset, e.offset - b.offset, replacement, b.line, b.col});
-  scopeFix(fix);
-  site.fixes.push_back(fix);
+  return true;
 }
 
 /// Like readsOnlyInvariantValues, but stricter about globals (only constants) and
