@@ -31,6 +31,18 @@ inline std::string displayPath(const std::string &file) {
   return file;
 }
 
+/// The git work tree around the working directory (the nearest directory upward with a
+/// .git), else the working directory: what SARIF and GitHub paths are relative to.
+inline std::string repositoryRoot() {
+  std::error_code ec;
+  std::filesystem::path cwd = std::filesystem::current_path(ec);
+  for (std::filesystem::path p = cwd; !p.empty(); p = p.parent_path()) {
+    if (std::filesystem::exists(p / ".git", ec)) return p.string();
+    if (p == p.root_path()) break;
+  }
+  return cwd.string();
+}
+
 struct RunErrors {
   struct Error {
     std::string file;

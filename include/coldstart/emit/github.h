@@ -23,12 +23,7 @@ inline constexpr size_t kGithubAnnotationsPerStep = 10;
 inline std::string githubWorkspace() {
   std::error_code ec;
   if (const char *w = std::getenv("GITHUB_WORKSPACE"); w && *w) return std::filesystem::absolute(w, ec).string();
-  std::filesystem::path cwd = std::filesystem::current_path(ec);
-  for (std::filesystem::path d = cwd; !d.empty(); d = d.parent_path()) {
-    if (std::filesystem::exists(d / ".git", ec)) return d.string();
-    if (d == d.parent_path()) break;
-  }
-  return cwd.string();
+  return repositoryRoot();
 }
 
 class GithubEmitter {

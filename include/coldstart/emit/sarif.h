@@ -19,24 +19,12 @@
 
 namespace coldstart {
 
-/// The root that SARIF URIs are relative to: the git work tree around the working
-/// directory, else the working directory itself.
-inline std::string sarifRoot() {
-  std::error_code ec;
-  std::filesystem::path cwd = std::filesystem::current_path(ec);
-  for (std::filesystem::path p = cwd; !p.empty(); p = p.parent_path()) {
-    if (std::filesystem::exists(p / ".git", ec)) return p.string();
-    if (p == p.root_path()) break;
-  }
-  return cwd.string();
-}
-
 class SarifEmitter {
 public:
   /// `home`: the project's home URL (the build's, by default); none: no URLs at all.
   SarifEmitter(SourceCache &sources, std::string version, std::string home = std::string(kHomeUrl))
       : src_(sources), version_(std::move(version)), home_(std::move(home)) {
-    root_ = sarifRoot();
+    root_ = repositoryRoot(); // SARIF URIs are relative to it (SRCROOT)
   }
 
   nlohmann::ordered_json document(const std::vector<Finding> &findings, const RunErrors &errors,
