@@ -42,9 +42,7 @@ private:
       msg += " (it is a member of '" + site.data.at("owner") + "')";
     if (!cost.empty()) msg += ": " + cost;
     if (!instead.empty()) msg += "; " + instead;
-    if (auto why = site.data.find("nofix"); why != site.data.end() && site.fixes.empty())
-      msg += " (no fix: " + why->second + ")";
-    return msg;
+    return msg + noFixClause(site);
   }
 };
 

@@ -60,7 +60,8 @@ private:
           "'" + s.entry +
               "' creates a handle that is cleaned up in the same invocation: its connection cache "
               "goes with it, so every invocation opens a new TCP connection and TLS session; create the handle once at "
-              "init and reuse it (curl_easy_reset between requests keeps the connection cache)");
+              "init and reuse it (curl_easy_reset between requests keeps the connection cache)" +
+              noFixClause(s));
       f.supersedes.push_back(kClientCheck);
       ctx.report(std::move(f));
     });

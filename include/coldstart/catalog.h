@@ -88,6 +88,9 @@ struct CatalogFunction {
   std::string option; ///< the call counts only when the argument at `optionArg` names this constant
   int optionArg = -1;
   int poolArg = -1; ///< kind pool: the cache the client joins, if it has one only when set up so
+  /// kind client returning a handle: the function that clears the handle's per-request
+  /// state and keeps its connections (curl_easy_reset); the fix reuses the handle with it
+  std::string reset;
   std::string ecosystem;
   bool builtin = false; ///< from catalog/ (not a user's config)
 };
@@ -145,6 +148,8 @@ inline const std::vector<std::pair<const char *, const char *>> &kNameLists() {
       {"owning-pointers", "smart pointer class templates whose first template argument is the object they own and "
                           "destroy (a static one destroys it after main)"},
       {"value-holders", "class templates that hold their template arguments by value (std::optional, std::tuple)"},
+      {"fallible-results", "class templates that hold a value or an error (StatusOr, std::expected): a client "
+                           "factory's result of one is not made static, which would keep a failure for good"},
       {"moves-from-argument", "functions that move from, or swap, an object passed to them: a client handed to one "
                               "is not left as it was built"},
       {"header-list-builders", "functions that build a request's header list (curl_slist_append): a "
@@ -348,6 +353,7 @@ template <> struct MappingTraits<coldstart::CatalogFunction> {
     io.mapOptional("Option", f.option);
     io.mapOptional("OptionArg", f.optionArg, -1);
     io.mapOptional("PoolArg", f.poolArg, -1);
+    io.mapOptional("Reset", f.reset);
   }
   static std::string validate(IO &, coldstart::CatalogFunction &f) {
     if (f.name.empty()) return "catalog function with an empty Name";

@@ -24,6 +24,13 @@ inline std::string quotedName(const std::string &name) {
   return name.find('\'') == std::string::npos ? "'" + name + "'" : name;
 }
 
+/// " (no fix: why)" for a finding on `site` when extraction considered a fix and said
+/// in one clause why it offers none; empty otherwise.
+inline std::string noFixClause(const Site &site) {
+  auto why = site.data.find("nofix");
+  return why != site.data.end() && site.fixes.empty() ? " (no fix: " + why->second + ")" : "";
+}
+
 struct Note {
   Loc loc;
   std::string message;

@@ -197,8 +197,13 @@ private:
   };
   void noteDeclaration(const clang::DeclStmt *DS, const clang::VarDecl *VD);
   void noteStatementEnd(Site &site, const clang::DeclStmt *DS, const clang::VarDecl *VD);
-  void offerStaticFix(Site &site, const clang::VarDecl *VD, const clang::DeclStmt *DS, const CatalogClass &entry);
-  void offerHoistFix(Site &site, const clang::VarDecl *VD, const clang::DeclStmt *DS, const CatalogClass &entry,
+  void refuseFix(Site &site, std::string why);
+  static std::string notAVariable(const std::string &form);
+  static std::string describeInput(const clang::Stmt *S);
+  void offerCallFix(Site &site, const clang::CallExpr *CE, const CatalogFunction &entry);
+  void offerStaticFix(Site &site, const clang::VarDecl *VD, const clang::DeclStmt *DS, bool sdkLifetime);
+  bool staticReplacement(const clang::VarDecl *VD, const clang::DeclStmt *DS, bool sdkLifetime, Fix &fix);
+  void offerHoistFix(Site &site, const clang::VarDecl *VD, const clang::DeclStmt *DS, bool sdkLifetime,
                      const clang::FunctionDecl *fn);
   /// What the hoisting fix moves: statements [start, clientAt] of a block's body, the
   /// locals they declare, and the local each set-up statement sets up.
@@ -207,20 +212,35 @@ private:
     size_t start = 0, clientAt = 0;
     std::set<const clang::VarDecl *> hoisted;
     std::map<size_t, const clang::VarDecl *> setupOf;
+    std::string why; ///< when the range cannot be moved: why, in one clause
+    bool fail(std::string reason) {
+      why = std::move(reason);
+      return false;
+    }
   };
   bool hoistRange(const clang::VarDecl *VD, const clang::DeclStmt *DS, const clang::CompoundStmt *block, HoistRange &r);
   static const clang::VarDecl *setUpLocal(const clang::Stmt *S);
-  static bool servesClientOnly(const clang::VarDecl *VD, const HoistRange &r);
+  std::string servesClientOnly(const clang::VarDecl *VD, const HoistRange &r);
   bool passedWhole(const clang::VarDecl *VD, const HoistRange &r, bool sdkLifetime);
   static const clang::VarDecl *usedAfterRange(const clang::FunctionDecl *fn, const HoistRange &r);
   bool hoistReplacement(const clang::VarDecl *VD, const clang::DeclStmt *DS, const clang::CompoundStmt *block,
                         const HoistRange &r, bool sdkLifetime, Fix &fix);
   bool coverMovedSites(Site &site, const Fix &fix, const std::string &name);
   bool readsOnlyOnceOnlyValues(const clang::Stmt *S, const std::map<const clang::VarDecl *, size_t> &locals,
-                               size_t &start);
+                               size_t &start, const clang::Stmt **culprit = nullptr);
   void scopeFix(Fix &fix);
-  bool readsOnlyInvariantValues(const clang::Stmt *S);
-  bool usesAllowStatic(const clang::Stmt *body, const clang::VarDecl *VD);
+  bool readsOnlyInvariantValues(const clang::Stmt *S, const clang::Stmt **culprit = nullptr);
+  // the fix that reuses a handle (extract/reuse_fix.h)
+  void offerReuseFix(Site &site, const clang::VarDecl *VD, const clang::DeclStmt *DS, const CatalogFunction &entry);
+  std::string handleEscapes(const clang::Stmt *body, const clang::VarDecl *VD, const clang::FunctionDecl *reset,
+                            std::vector<const clang::CallExpr *> &releases);
+  std::string handleUse(const clang::DeclRefExpr *DRE, const std::vector<const clang::Stmt *> &parents,
+                        const clang::FunctionDecl *reset, std::vector<const clang::CallExpr *> &releases);
+  bool releaseRemoval(const clang::CallExpr *CE, Replacement &r);
+  bool reuseDeclaration(const clang::VarDecl *VD, const clang::DeclStmt *DS, Site &site, const std::string &reset,
+                        Fix &fix);
+  std::string staticBlocker(const clang::Stmt *body, const clang::VarDecl *VD);
+  std::string staticUseBlocker(const clang::DeclRefExpr *DRE, const std::vector<const clang::Stmt *> &parents);
   static bool refersTo(const clang::Expr *E, const clang::VarDecl *VD);
   const clang::FunctionDecl *enclosingFunction(const clang::Decl *D);
 
@@ -229,7 +249,7 @@ private:
   static constexpr unsigned kLargeListFloor = 16; ///< smaller lists are never worth a site
   static bool isConnectionCloseHeader(llvm::StringRef text);
   void noteHeaderPair(llvm::ArrayRef<const clang::Expr *> args, clang::SourceLocation loc);
-  static bool hasTag(const CatalogFunction &f, const char *tag);
+  template <typename Entry> static bool hasTag(const Entry &entry, const char *tag); ///< a catalog class or function
   static const clang::Stmt *coreOf(const clang::Expr *E);
   std::string objectKey(const clang::Expr *E);
   void noteArgParam(Site &s, const clang::Expr *arg);
@@ -461,6 +481,8 @@ private:
 #include "coldstart/extract/frames.h"
 #include "coldstart/extract/edges_and_sites.h"
 #include "coldstart/extract/static_fix.h"
+#include "coldstart/extract/hoist_fix.h"
+#include "coldstart/extract/reuse_fix.h"
 #include "coldstart/extract/objects.h"
 #include "coldstart/extract/durations.h"
 #include "coldstart/extract/settings.h"

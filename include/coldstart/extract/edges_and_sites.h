@@ -118,7 +118,8 @@ inline bool Extractor::recordConstruct(clang::CXXConstructExpr *E) {
         s.data["arg"] = sourceText(E->getArg(0)->getSourceRange());
         noteArgParam(s, E->getArg(0));
       }
-    if (form.var) offerStaticFix(s, form.var, form.declStmt, *entry);
+    if (form.var) offerStaticFix(s, form.var, form.declStmt, hasTag(*entry, "aws-sdk"));
+    else refuseFix(s, notAVariable(form.form));
     return true;
   }
   addEdgeTo(ctor, E->getBeginLoc().isValid() ? E->getBeginLoc() : E->getLocation(), EdgeKind::Construct);
@@ -226,7 +227,8 @@ inline bool Extractor::traverseCatalogCall(clang::CallExpr *CE, const clang::Fun
             addSite(cls->kind, cls->name, typeName(templateArgType(FD, entry->arg < 0 ? 0 : unsigned(entry->arg)), RD),
                     form.form, form.loc);
         if (auto it = storeTargets_.find(CE); it != storeTargets_.end()) s.data["object"] = it->second;
-        if (form.var) offerStaticFix(s, form.var, form.declStmt, *cls);
+        if (form.var) offerStaticFix(s, form.var, form.declStmt, hasTag(*cls, "aws-sdk"));
+        else refuseFix(s, notAVariable(form.form));
       }
       return withNesting(true, base);
     }
@@ -252,6 +254,7 @@ inline bool Extractor::traverseCatalogCall(clang::CallExpr *CE, const clang::Fun
       }
       if (auto it = storeTargets_.find(CE); it != storeTargets_.end()) s.data["object"] = it->second;
       if (entry->kind == Kind::Release && CE->getNumArgs() > 0) s.data["object"] = objectKey(CE->getArg(0));
+      if (isClientKind) offerCallFix(s, CE, *entry);
     }
     return withNesting(isClientKind, base);
   }

@@ -59,8 +59,8 @@ inline void Extractor::noteHeaderPair(llvm::ArrayRef<const clang::Expr *> args, 
   }
 }
 
-inline bool Extractor::hasTag(const CatalogFunction &f, const char *tag) {
-  return std::find(f.tags.begin(), f.tags.end(), tag) != f.tags.end();
+template <typename Entry> inline bool Extractor::hasTag(const Entry &entry, const char *tag) {
+  return std::find(entry.tags.begin(), entry.tags.end(), tag) != entry.tags.end();
 }
 
 /// The expression that actually builds a stored value: through casts, temporaries,
