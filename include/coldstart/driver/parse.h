@@ -27,16 +27,31 @@ inline constexpr unsigned kExtractStackBytes = 128u << 20; // 5,000-deep ASTs ne
 /// it), so a fix in such a function could move or duplicate code it knows nothing about.
 inline void withdrawFixesOverErrors(TUFacts &tu, const std::vector<Loc> &errors) {
   if (errors.empty()) return;
+  const char *why = "a statement of its function was set aside for a missing header, and a fix could move code "
+                    "the analysis did not see";
+  auto overError = [&](const Fix &fix) {
+    return std::any_of(errors.begin(), errors.end(), [&](const Loc &e) {
+      return e.file == fix.scopeBegin.file && e.line >= fix.scopeBegin.line && e.line <= fix.scopeEnd.line;
+    });
+  };
+  std::vector<Loc> withdrawn; // sites whose fixes went: a finding covered by one of them loses its pointer too
+  for (FunctionFacts &fn : tu.functions)
+    for (Site &site : fn.sites) {
+      size_t before = site.fixes.size();
+      site.fixes.erase(std::remove_if(site.fixes.begin(), site.fixes.end(), overError), site.fixes.end());
+      if (before == 0 || !site.fixes.empty()) continue;
+      site.data["nofix"] = why;
+      withdrawn.push_back(site.loc);
+    }
   for (FunctionFacts &fn : tu.functions)
     for (Site &site : fn.sites)
-      site.fixes.erase(std::remove_if(site.fixes.begin(), site.fixes.end(),
-                                      [&](const Fix &fix) {
-                                        return std::any_of(errors.begin(), errors.end(), [&](const Loc &e) {
-                                          return e.file == fix.scopeBegin.file && e.line >= fix.scopeBegin.line &&
-                                                 e.line <= fix.scopeEnd.line;
-                                        });
-                                      }),
-                       site.fixes.end());
+      if (auto in = site.locs.find("fix-in"); in != site.locs.end())
+        if (std::any_of(withdrawn.begin(), withdrawn.end(),
+                        [&](const Loc &l) { return l.file == in->second.file && l.offset == in->second.offset; })) {
+          site.locs.erase(in);
+          site.data.erase("fix-in");
+          site.data["nofix"] = why;
+        }
 }
 
 /// Turns a parse's diagnostics into the TU's errors and notes. Errors that follow from
