@@ -27,16 +27,15 @@ inline constexpr unsigned kExtractStackBytes = 128u << 20; // 5,000-deep ASTs ne
 /// it), so a fix in such a function could move or duplicate code it knows nothing about.
 inline void withdrawFixesOverErrors(TUFacts &tu, const std::vector<Loc> &errors) {
   if (errors.empty()) return;
-  for (FunctionFacts &fn : tu.functions)
-    for (Site &site : fn.sites)
-      site.fixes.erase(std::remove_if(site.fixes.begin(), site.fixes.end(),
-                                      [&](const Fix &fix) {
-                                        return std::any_of(errors.begin(), errors.end(), [&](const Loc &e) {
-                                          return e.file == fix.scopeBegin.file && e.line >= fix.scopeBegin.line &&
-                                                 e.line <= fix.scopeEnd.line;
-                                        });
-                                      }),
-                       site.fixes.end());
+  auto overErrors = [&](const Fix &fix) {
+    return std::any_of(errors.begin(), errors.end(), [&](const Loc &e) {
+      return e.file == fix.scopeBegin.file && e.line >= fix.scopeBegin.line && e.line <= fix.scopeEnd.line;
+    });
+  };
+  for (FunctionFacts &fn : tu.functions) {
+    for (Site &site : fn.sites) std::erase_if(site.fixes, overErrors);
+    std::erase_if(fn.fixes, overErrors); // the accessor fix rests on every use in the file
+  }
 }
 
 /// Turns a parse's diagnostics into the TU's errors and notes. Errors that follow from
