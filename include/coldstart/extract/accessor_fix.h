@@ -305,6 +305,13 @@ inline bool Extractor::pureInitialiser(const clang::Stmt *S) {
   auto system = [&](const Decl *D) { return D && inSystem(D->getLocation()); };
   if (auto *CE = dyn_cast<CXXConstructExpr>(S)) {
     if (!system(CE->getConstructor())) return false;
+    // A library class the catalog knows does something when built (opens a file, connects),
+    // unless all it does is compile a regular expression.
+    const CatalogClass *known = matchClass(CE->getConstructor()->getParent());
+    if (known && known->kind != Kind::Regex) return false;
+    if (const CXXRecordDecl *RD = CE->getConstructor()->getParent();
+        RD->getIdentifier() && cat_.listed("thread-classes", RD->getName()))
+      return false; // starts a thread
   } else if (auto *OC = dyn_cast<CXXOperatorCallExpr>(S)) {
     if (!system(OC->getDirectCallee())) return false;
   } else if (auto *DA = dyn_cast<CXXDefaultArgExpr>(S)) {
