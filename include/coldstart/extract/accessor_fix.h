@@ -123,6 +123,9 @@ public:
     else if (unevaluated_) u.unsafe = name + " is used in an unevaluated operand such as decltype or sizeof";
     else if (constant_) u.unsafe = name + " is used in a constant expression or a template argument";
     else if (initOf_ == VD->getCanonicalDecl()) u.unsafe = "the initialiser of " + name + " uses it";
+    else if (const clang::VarDecl *in = constantInitialiserAround())
+      u.unsafe = name + " is used in the constant initialiser of '" + in->getName().str() +
+                 "', which a call would make dynamic";
     else if (!sm_.isWrittenInMainFile(L)) u.unsafe = name + " is used in another file";
     else if (std::find(u.at.begin(), u.at.end(), L) == u.at.end()) u.at.push_back(L);
     u.users.insert(context_.empty() ? nullptr : context_.back());
@@ -139,6 +142,12 @@ public:
   }
 
 private:
+  /// The namespace-scope variable whose constant initialiser is being walked, or null.
+  const clang::VarDecl *constantInitialiserAround() const {
+    auto *V = context_.empty() ? nullptr : llvm::dyn_cast_or_null<clang::VarDecl>(context_.back());
+    if (!V || V->isTemplated() || !V->getInit() || V->getInit()->isValueDependent()) return nullptr;
+    return V->hasConstantInitialization() ? V : nullptr;
+  }
   template <typename F> bool within(const clang::Decl *D, F &&traverse) {
     context_.push_back(D);
     bool r = traverse();
