@@ -32,7 +32,8 @@ public:
         break;
       } catch (...) { // not a number: the default
       }
-    for (const StaticInit &si : analyseStaticInits(ctx.program(), ctx.catalog(), threshold)) {
+    std::vector<StaticInit> inits = analyseStaticInits(ctx.program(), ctx.catalog(), threshold);
+    for (const StaticInit &si : inits) {
       Site at;
       at.loc = si.node->loc;
       if (!si.sdkObject.empty()) {
@@ -57,9 +58,12 @@ public:
       if (si.cost == InitCost::Dynamic) continue;
       std::string scope = si.node->attrs.count("thread_local") ? "in every thread before it first uses it"
                                                                : "before main in every new execution environment";
+      std::string noFix;
+      std::vector<Fix> fixes = accessorFix(ctx.program(), si, inits, noFix);
       Finding f = ctx.plainFinding(id(), at,
-                                   "dynamic initialisation of '" + si.variable + "' runs " + scope +
-                                       " (cold start): " + si.reason + "; " + advice(si));
+                                   "dynamic initialisation of '" + si.variable + "' runs " + scope + " (cold start): " +
+                                       si.reason + "; " + advice(si) + (noFix.empty() ? "" : "; no fix: " + noFix));
+      f.fixes = std::move(fixes);
       f.path = si.path;
       for (const PathStep &s : si.path)
         f.notes.push_back({s.loc, quotedName(s.function) +
@@ -71,6 +75,48 @@ public:
   }
 
 private:
+  /// The accessor fix extraction offered (extract/accessor_fix.h), unless the initialiser
+  /// is there for what it does rather than for its value: a wait, a spawn or a global
+  /// initialisation that the program may need before the variable's first use.
+  /// It is not offered either when another static initialiser would still build the
+  /// variable before main, by using it or by calling code that does.
+  static std::vector<Fix> accessorFix(const Program &program, const StaticInit &si,
+                                      const std::vector<StaticInit> &inits, std::string &noFix) {
+    std::string name = "'" + si.node->name + "'";
+    if (auto it = si.node->attrs.find("nofix"); it != si.node->attrs.end()) noFix = it->second;
+    if (si.node->fixes.empty()) return {};
+    if (const StaticInit *other = initialiserUsing(program, si, inits))
+      noFix = other != &si ? "the initialiser of '" + other->variable + "' would still build " + name + " before main"
+                           : "the analysis cannot tell when some use of " + name + " runs";
+    else if (si.cost == InitCost::Blocking)
+      noFix = "the initialiser of " + name + " waits or spawns, which the program may need before its first use";
+    else if (si.site && si.site->kind == "sdk-init")
+      noFix = "the initialiser of " + name + " initialises a library, which the program may need before its first use";
+    return noFix.empty() ? si.node->fixes : std::vector<Fix>{};
+  }
+
+  /// Another dynamic initialiser that runs a use of `si`'s variable, or null. `unknown`
+  /// (returned as itself) when a use is where the analysis cannot tell.
+  static const StaticInit *initialiserUsing(const Program &program, const StaticInit &si,
+                                            const std::vector<StaticInit> &inits) {
+    auto users = si.node->attrs.find("accessor-users");
+    if (users == si.node->attrs.end()) return nullptr;
+    std::vector<std::string> ids;
+    for (size_t at = 0, nl; (nl = users->second.find('\n', at)) != std::string::npos; at = nl + 1)
+      ids.push_back(users->second.substr(at, nl - at));
+    if (std::find(ids.begin(), ids.end(), "?") != ids.end()) return &si;
+    for (const StaticInit &other : inits) {
+      if (&other == &si) continue;
+      for (const std::string &reached : other.reached) {
+        const FunctionFacts *node = program.node(reached);
+        for (const std::string &id : ids)
+          if (id == reached || (node && id.rfind("qname:", 0) == 0 && id.substr(6) == node->qualifiedName))
+            return &other;
+      }
+    }
+    return nullptr;
+  }
+
   static std::string advice(const StaticInit &si) {
     if (si.site && si.site->kind == "sdk-init") return "call it in main, before the handler runs";
     switch (si.cost) {

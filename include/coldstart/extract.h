@@ -244,6 +244,20 @@ private:
   static bool refersTo(const clang::Expr *E, const clang::VarDecl *VD);
   const clang::FunctionDecl *enclosingFunction(const clang::Decl *D);
 
+  // ---- the accessor fix of a heavy static initialiser (extract/accessor_fix.h)
+  /// Namespace-scope variables with a dynamic initialiser, and their static-init nodes.
+  std::vector<std::pair<const clang::VarDecl *, size_t>> accessorCandidates_;
+  void offerAccessorFixes();
+  std::string accessorRefusal(const clang::VarDecl *VD);
+  static size_t accessorDeclaratorCount(const clang::VarDecl *VD);
+  std::set<std::string> namesOutsideTheAst(const std::set<std::string> &names, const std::set<unsigned> &accounted);
+  bool pureInitialiser(const clang::Stmt *S);
+  bool accessorReplacement(const clang::VarDecl *VD, const std::vector<clang::SourceLocation> &uses, Fix &fix);
+  static std::string withoutWords(const std::string &text, std::initializer_list<const char *> words);
+  static std::string accessorLocalName(const std::string &initText);
+  void dropAccessorFixesOverlappingOthers();
+  std::string accessorUsers(const std::set<const clang::Decl *> &users);
+
   // ---- objects: keys, parameters, client uses, header pairs (extract/objects.h)
 
   static constexpr unsigned kLargeListFloor = 16; ///< smaller lists are never worth a site
@@ -483,6 +497,7 @@ private:
 #include "coldstart/extract/static_fix.h"
 #include "coldstart/extract/hoist_fix.h"
 #include "coldstart/extract/reuse_fix.h"
+#include "coldstart/extract/accessor_fix.h"
 #include "coldstart/extract/objects.h"
 #include "coldstart/extract/durations.h"
 #include "coldstart/extract/settings.h"

@@ -110,6 +110,9 @@ struct FunctionFacts {
   std::map<std::string, std::string> attrs; ///< node facts for checks (e.g. "dynamic-init")
   std::vector<Edge> edges;
   std::vector<Site> sites;
+  /// Fixes of the node itself: for a static-init node, the accessor that builds the
+  /// variable on first use (extract/accessor_fix.h); attrs["nofix"] says why there is none.
+  std::vector<Fix> fixes;
 };
 
 /// A callable that the Lambda runtime calls once per invocation.
@@ -318,6 +321,7 @@ inline void to_json(nlohmann::json &j, const FunctionFacts &f) {
                      {"attrs", f.attrs},
                      {"edges", f.edges},
                      {"sites", f.sites}};
+  if (!f.fixes.empty()) j["fixes"] = f.fixes;
 }
 inline void from_json(const nlohmann::json &j, FunctionFacts &f) {
   f.id = j.at("id").get<std::string>();
@@ -332,6 +336,7 @@ inline void from_json(const nlohmann::json &j, FunctionFacts &f) {
   f.attrs = j.value("attrs", std::map<std::string, std::string>{});
   f.edges = j.value("edges", std::vector<Edge>{});
   f.sites = j.value("sites", std::vector<Site>{});
+  f.fixes = j.value("fixes", std::vector<Fix>{});
 }
 inline void to_json(nlohmann::json &j, const HandlerEntry &e) {
   j = nlohmann::json{{"id", e.id}, {"how", e.how}, {"loc", e.loc}, {"detail", e.detail}};

@@ -43,10 +43,11 @@ struct StaticInit {
   std::string variable;                ///< qualified name
   std::string type;
   InitCost cost = InitCost::Dynamic;
-  std::string reason;         ///< "initialiser calls load(), which opens ..."
-  std::vector<PathStep> path; ///< from the initialiser to the costly site
-  const Site *site = nullptr; ///< the costly site, if any
-  std::string sdkObject;      ///< AWS SDK class held with static storage, if any
+  std::string reason;            ///< "initialiser calls load(), which opens ..."
+  std::vector<PathStep> path;    ///< from the initialiser to the costly site
+  const Site *site = nullptr;    ///< the costly site, if any
+  std::string sdkObject;         ///< AWS SDK class held with static storage, if any
+  std::set<std::string> reached; ///< every node the initialiser runs (its own included)
 };
 
 inline bool hasCatalogTag(const Catalog &catalog, const Site &s, const char *tag) {
@@ -148,6 +149,7 @@ inline std::vector<StaticInit> analyseStaticInits(const Program &program, const 
       }
     }
     if (!dynamic) continue; // constant initialisation: nothing runs at start-up
+    for (const auto &[reachedId, p] : pred) si.reached.insert(reachedId);
     si.cost = best ? *best : InitCost::Dynamic;
     if (best) {
       for (std::string cur = bestNode; cur != id; cur = pred.at(cur).from)

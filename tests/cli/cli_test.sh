@@ -32,6 +32,28 @@ int main() { run_handler(handler); }
 SRC
 }
 
+# fix_twice <file> <exit code after --fix> [tool options...]: the fixes of <file>, exported as
+# YAML and applied by clang-apply-replacements (in once/), and applied by --fix (in
+# twice/), give the same file; --fix run again changes nothing; the result compiles as
+# C++17 and C++20.
+fix_twice() {
+  local file=$1 after=$2
+  shift 2
+  mkdir once twice
+  cp "$file" once/"$file"; cp "$file" twice/"$file"
+  (cd once && "$TOOL" --no-cache "$@" --export-fixes=fixes.yaml "$file" -- -std=c++20 $INC >/dev/null 2>&1)
+  clang-apply-replacements-19 once || fail "clang-apply-replacements rejected the YAML"
+  cd twice
+  run --no-cache "$@" --fix "$file" -- -std=c++20 $INC; expect_rc "$after"
+  cmp -s "$file" ../once/"$file" || fail "--fix and clang-apply-replacements differ"
+  cp "$file" "$file".once
+  run --no-cache "$@" --fix "$file" -- -std=c++20 $INC; expect_rc "$after"
+  cmp -s "$file" "$file".once || fail "fixing twice differs from fixing once"
+  clang++-19 -fsyntax-only -std=c++17 $INC "$file" || fail "fixed file does not compile as C++17"
+  clang++-19 -fsyntax-only -std=c++20 $INC "$file" || fail "fixed file does not compile as C++20"
+  cd ..
+}
+
 case "$CASE" in
   findings_exit_1)
     handler_src >h.cpp
@@ -264,20 +286,20 @@ static invocation_response handler(invocation_request const&) {
 }
 int main() { run_handler(handler); }
 SRC
-    mkdir once twice
-    cp h.cpp once/h.cpp; cp h.cpp twice/h.cpp
-    (cd once && "$TOOL" --no-cache --export-fixes=fixes.yaml h.cpp -- -std=c++20 $INC >/dev/null 2>&1)
-    clang-apply-replacements-19 once || fail "clang-apply-replacements rejected the YAML"
+    fix_twice h.cpp 0
     grep -q "static Aws::S3::S3Client& s3 = \*\[\] {" once/h.cpp || fail "the hoisting fix was not applied"
     grep -q "^        return new Aws::S3::S3Client(config);" once/h.cpp || fail "not indented one level deeper"
-    cd twice
-    run --no-cache --fix h.cpp -- -std=c++20 $INC; expect_rc 0
-    cmp -s h.cpp ../once/h.cpp || fail "--fix and clang-apply-replacements differ"
-    cp h.cpp h.once
-    run --no-cache --fix h.cpp -- -std=c++20 $INC; expect_rc 0
-    cmp -s h.cpp h.once || fail "fixing twice differs from fixing once"
-    clang++-19 -fsyntax-only -std=c++17 $INC h.cpp || fail "fixed file does not compile as C++17"
-    clang++-19 -fsyntax-only -std=c++20 $INC h.cpp || fail "fixed file does not compile as C++20"
+    ;;
+  fix_accessor_twice)
+    # The accessor fix of coldstart-heavy-static-init (a variable built on first use, every
+    # use rewritten to call it), on its fixture: the same checks as fix_hoist_twice, and
+    # the result is the fixture's golden file (findings without a fix remain: exit 1).
+    SRCDIR="$FIX/../checks/coldstart-heavy-static-init/fixtures"
+    cp "$SRCDIR/accessor_fixits.cpp" a.cpp
+    fix_twice a.cpp 1 --checks=-*,coldstart-heavy-static-init
+    grep -q "^static const std::regex &kDate() { static const std::regex instance(" once/a.cpp ||
+      fail "the accessor fix was not applied"
+    cmp -s once/a.cpp "$SRCDIR/accessor_fixits.fixed.cpp" || fail "clang-apply-replacements differs from the golden file"
     ;;
   export_fixes_unwritable)
     handler_src >h.cpp

@@ -396,3 +396,25 @@ TEST_CASE("URLs name the project's home only when the build has one") {
   for (const auto &r : with["rules"])
     CHECK(r["helpUri"] == "https://example.org/cl/blob/main/checks/" + r["id"].get<std::string>() + "/page.md");
 }
+
+TEST_CASE("facts: a node's own fixes (the accessor fix) survive the JSON of the cache and shards") {
+  FunctionFacts f;
+  f.id = "init:c:@kDate";
+  f.name = "kDate";
+  f.nodeKind = "static-init";
+  f.attrs["accessor-users"] = "c:@F@valid#\n";
+  Fix fix;
+  fix.description = "build 'kDate' on first use";
+  fix.replacements.push_back(Replacement{"/x/a.cpp", 10, 5, "kDate()", 2, 3});
+  fix.scopeBegin = Loc{"/x/a.cpp", 1, 1, 0};
+  fix.scopeEnd = Loc{"/x/a.cpp", 4000000000u, 1, 0};
+  f.fixes.push_back(fix);
+  FunctionFacts back = nlohmann::json(f).get<FunctionFacts>();
+  REQUIRE(back.fixes.size() == 1);
+  CHECK(back.fixes[0].replacements[0].text == "kDate()");
+  CHECK(back.fixes[0].scopeEnd.line == 4000000000u);
+  CHECK(back.attrs == f.attrs);
+  FunctionFacts none = nlohmann::json(FunctionFacts{}).get<FunctionFacts>();
+  CHECK(none.fixes.empty());
+  CHECK_FALSE(nlohmann::json(FunctionFacts{}).contains("fixes"));
+}

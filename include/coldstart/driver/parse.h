@@ -43,6 +43,7 @@ inline void withdrawFixesOverErrors(TUFacts &tu, const std::vector<Loc> &errors)
       site.data["nofix"] = why;
       withdrawn.push_back(site.loc);
     }
+  for (FunctionFacts &fn : tu.functions) std::erase_if(fn.fixes, overError); // the accessor fix rests on every use
   for (FunctionFacts &fn : tu.functions)
     for (Site &site : fn.sites)
       if (auto in = site.locs.find("fix-in"); in != site.locs.end())

@@ -9,6 +9,7 @@ inline void Extractor::run() {
   prepass();
   TraverseDecl(ctx_.getTranslationUnitDecl());
   finish();
+  offerAccessorFixes(); // after every other fix is known: they must not overlap
   recordDependencies();
 }
 

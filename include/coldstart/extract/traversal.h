@@ -46,6 +46,7 @@ template <typename BaseTraverse> inline bool Extractor::traverseVar(clang::VarDe
     std::string id = "init:" + usrOf(VD);
     size_t idx = node(id, displayVarName(VD), qualifiedName(VD), "static-init", VD->getLocation());
     describeStaticVar(VD, out_.functions[idx].attrs);
+    if (out_.functions[idx].attrs.count("dynamic-init")) accessorCandidates_.emplace_back(VD, idx);
     pushFrame(idx);
     bool r = base();
     popFrame();
