@@ -171,6 +171,37 @@ inline const std::vector<std::pair<const char *, const char *>> &kNameLists() {
       {"filling-methods", "methods (any class) that put a value into the object whatever their arguments "
                           "(emplace, insert, push_back, assign, swap)"},
       {"emptying-methods", "methods (any class) that empty the object (clear)"},
+      {"value-setters", "methods (any class) that set the object to their argument, and empty it when given none "
+                        "or an empty value (reset, store)"},
+      {"exchanging-methods", "methods (any class) that set the object to their argument and return what it held "
+                             "(exchange): `!g.exchange(true)` lets one caller through; exchanging in an empty value "
+                             "empties it"},
+      {"counter-increments", "methods (any class) that add their argument to a counter and return what it held "
+                             "(fetch_add): `g.fetch_add(1) == 0` holds once"},
+      {"flag-setting-tests", "methods (any class) that set a flag and return whether it was set (test_and_set): "
+                             "`!f.test_and_set()` holds once"},
+      {"compare-exchanges", "methods (any class) that set the object to their second argument only while it holds "
+                            "their first (compare_exchange_strong): succeeding from a constant holds once"},
+      {"store-functions", "functions (in system headers) that store their second argument into the object their "
+                          "first points to (std::atomic_store)"},
+      {"load-functions", "functions (in system headers) that read the object their first argument points to "
+                         "(std::atomic_load): what they read is that object"},
+      {"empty-values", "constants (unqualified) that stand for no value (std::nullopt): comparing with one tests "
+                       "presence, storing one empties the object"},
+      {"key-lookups", "methods (any class) that look a key up (find): `cache.find(k) == cache.end()` tests the "
+                      "entry for k"},
+      {"lookup-ends", "methods (any class) that return the position a failed lookup returns (end)"},
+      {"key-inserting-methods", "methods (any class) that insert a key if it is new and return (position, "
+                                "inserted) (try_emplace, emplace, insert): a branch on `inserted` runs once per key"},
+      {"inserted-flags", "the member of such a result that says the key was new (second)"},
+      {"pointer-getters", "methods (any class) that return the pointer a smart pointer holds (get): `p.get()` is "
+                          "the object p owns"},
+      {"element-accessors", "methods (any class) that return an element of the object (at): an element of a "
+                            "long-lived container is long-lived"},
+      {"store-target-methods", "methods (any class) whose first argument becomes what the object holds (reset, "
+                               "emplace): a client built in that argument is stored in the object"},
+      {"ownership-changing-methods", "methods (any class) that change what the object owns (reset, release, swap): "
+                                     "a local made static would carry the change to the next invocation"},
       {"construction-machinery-headers", "header path suffixes of the standard library's allocation machinery, whose "
                                          "function bodies are parsed even when bodies are skipped (make_shared "
                                          "instantiates the constructor it calls through them)"},

@@ -157,7 +157,7 @@ inline void Extractor::recordCall(clang::CallExpr *CE, const clang::FunctionDecl
   }
   if (auto *MC = dyn_cast<CXXMemberCallExpr>(CE)) {
     const CXXMethodDecl *M = MC->getMethodDecl();
-    if (M && M->getIdentifier() && (M->getName() == "reset" || M->getName() == "emplace") && MC->getNumArgs() > 0) {
+    if (M && M->getIdentifier() && cat_.listed("store-target-methods", M->getName()) && MC->getNumArgs() > 0) {
       std::string key = objectKey(MC->getImplicitObjectArgument());
       if (!key.empty()) storeTargets_[coreOf(MC->getArg(0))] = key;
     }

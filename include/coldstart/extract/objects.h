@@ -94,7 +94,7 @@ inline std::string Extractor::objectKey(const clang::Expr *E) {
       E = OC->getArg(0);
     else if (auto *MC = dyn_cast<CXXMemberCallExpr>(E); MC && MC->getMethodDecl() &&
                                                         MC->getMethodDecl()->getIdentifier() &&
-                                                        MC->getMethodDecl()->getName() == "get")
+                                                        cat_.listed("pointer-getters", MC->getMethodDecl()->getName()))
       E = MC->getImplicitObjectArgument();
     else break;
   }

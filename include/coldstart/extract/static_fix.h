@@ -501,7 +501,7 @@ inline bool Extractor::usesAllowStatic(const clang::Stmt *body, const clang::Var
               ok = false;
           } else if (auto *M = dyn_cast<CXXMethodDecl>(ME->getMemberDecl()); M && M->getIdentifier()) {
             llvm::StringRef n = M->getName();
-            if (n == "reset" || n == "release" || n == "swap") ok = false;
+            if (cat_.listed("ownership-changing-methods", n)) ok = false;
           }
         } else if (auto *CE = dyn_cast<CallExpr>(P)) {
           if (const FunctionDecl *FD = CE->getDirectCallee()) {
