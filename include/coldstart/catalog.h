@@ -194,6 +194,24 @@ inline const std::vector<std::pair<const char *, const char *>> &kNameLists() {
       {"keep-alive-setters", "methods of those clients that turn keep-alive on when given true (set_keep_alive)"},
       {"configuring-method-prefixes", "prefixes of client methods that configure the client rather than send a "
                                       "request (set_): calling one from a handler is not a use"},
+      {"future-classes", "class names (any namespace) of futures (std::future, std::shared_future): a call "
+                         "returning one started asynchronous work"},
+      {"future-waits", "methods (any class) that wait for a future (get, wait)"},
+      {"no-work-namespaces", "top-level namespaces whose functions do no work of their own while a future is in "
+                             "flight (std: std::move, std::string)"},
+      {"argument-forwarding-functions", "functions (in system headers, unqualified) that return their only "
+                                        "argument (std::move, std::forward): a request passed through one is that "
+                                        "request"},
+      {"timespec-second-fields", "fields of a `timespec` sleep argument (Unit: timespec) that count seconds "
+                                 "(tv_sec)"},
+      {"timespec-nanosecond-fields", "fields of such an argument that count nanoseconds (tv_nsec)"},
+      {"header-adding-methods", "methods (any class, compared lower-case) that add an entry to the object they are "
+                                "called on: called on a header container or an HTTP message, they set a request "
+                                "header (set, insert, push_back)"},
+      {"string-contents-methods", "methods (any class) that return a string's characters (c_str, data): a site's "
+                                  "argument `path.c_str()` is `path`"},
+      {"allocation-tag-prefixes", "qualified-name prefixes of construct wrappers whose first argument is an "
+                                  "allocation tag, not a constructor argument (Aws::: Aws::MakeShared<T>(tag, ...))"},
       {"value-setters", "methods (any class) that set the object to their argument, and empty it when given none "
                         "or an empty value (reset, store)"},
       {"exchanging-methods", "methods (any class) that set the object to their argument and return what it held "

@@ -302,7 +302,10 @@ inline void Extractor::addWrappedConstructorEdges(const clang::FunctionDecl *wra
   }
   // A declaration-only wrapper: every constructor that accepts that many arguments.
   unsigned nargs = CE->getNumArgs();
-  unsigned skip = qualifiedName(wrapper).rfind("Aws::", 0) == 0 && nargs > 0 ? 1 : 0; // allocation tag
+  bool tagged = false; // Aws::MakeShared<T>(tag, args...): the first argument is an allocation tag
+  for (const std::string &prefix : cat_.names("allocation-tag-prefixes"))
+    tagged = tagged || llvm::StringRef(qualifiedName(wrapper)).starts_with(prefix);
+  unsigned skip = tagged && nargs > 0 ? 1 : 0;
   nargs -= skip;
   for (const CXXConstructorDecl *ctor : RD->ctors()) {
     if (ctor->isCopyOrMoveConstructor()) continue;
