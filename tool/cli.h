@@ -245,7 +245,7 @@ inline int setValue(const std::string &name, const std::string &value, CliOption
   else if (name == "vfsoverlay") {
     std::string error;
     if (!loadVfsOverlay(value, llvm::vfs::createPhysicalFileSystem(), error)) return usageError(error);
-    o.driver.vfsOverlays.push_back(absoluteClean(value));
+    o.driver.vfsOverlays.push_back(cleanAbsolute(value));
     o.driver.useCache = false; // files read through the overlay are not what the cache hashes
   } else if (name == "line-filter") {
     std::vector<LineFilter> filters;

@@ -390,7 +390,7 @@ int main(int argc, char **argv) {
     return 0;
   }
   if (o.dumpConfig) {
-    dumpConfig(driver.session(), absoluteClean(o.driver.files.front()),
+    dumpConfig(driver.session(), cleanAbsolute(o.driver.files.front()),
                namedFiles ? displayPath(o.driver.files.front()) : std::string("the current directory"));
     return 0;
   }

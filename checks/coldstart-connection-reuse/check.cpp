@@ -41,18 +41,18 @@ public:
   }
 
 private:
-  /// curl_easy_init (or curl_easy_duphandle) ... curl_easy_cleanup, both on the per-invocation path.
+  /// curl_easy_init (or curl_easy_duphandle) ... curl_easy_cleanup, both on the per-invocation path
+  /// (the catalog's connection-owning-handles and connection-owning-releases).
   void curlHandlesPerInvocation(CheckContext &ctx) const {
+    const Catalog &cat = ctx.catalog();
     std::set<std::string> released;
     ctx.forEachPerInvocationSite([&](const FunctionFacts &, const Site &s) {
-      if (s.kind == "release" && s.entry == "curl_easy_cleanup" && s.data.count("object") &&
+      if (s.kind == "release" && cat.listed("connection-owning-releases", s.entry) && s.data.count("object") &&
           !s.data.at("object").empty())
         released.insert(s.data.at("object"));
     });
     ctx.forEachPerInvocationSite([&](const FunctionFacts &node, const Site &s) {
-      if (s.kind != "client" || (s.entry != "curl_easy_init" && s.entry != "curl_easy_duphandle") ||
-          s.data.count("pooled"))
-        return;
+      if (s.kind != "client" || !cat.listed("connection-owning-handles", s.entry) || s.data.count("pooled")) return;
       auto obj = s.data.find("object");
       if (obj == s.data.end() || !released.count(obj->second)) return;
       Finding f = ctx.perInvocationFinding(
@@ -67,19 +67,20 @@ private:
     });
   }
 
-  /// A cpp-httplib client built once (not per invocation), used from a handler, and
-  /// never given set_keep_alive(true): cpp-httplib closes the socket after every request.
+  /// A cpp-httplib client (keep-alive-off-clients) built once (not per invocation), used from a
+  /// handler, and never given set_keep_alive(true): cpp-httplib closes the socket after every request.
   void httplibWithoutKeepAlive(CheckContext &ctx) const {
+    const Catalog &cat = ctx.catalog();
     std::set<std::string> keptAlive; // given set_keep_alive(true), or talking to the local Runtime API
     ctx.forEachSite([&](const FunctionFacts &, const Site &s) {
       if (s.kind != "use" || !s.data.count("object")) return;
-      if (s.data.count("method") && s.data.at("method") == "set_keep_alive" && s.data.count("bool") &&
+      if (s.data.count("method") && cat.listed("keep-alive-setters", s.data.at("method")) && s.data.count("bool") &&
           s.data.at("bool") == "true")
         keptAlive.insert(s.data.at("object"));
       if (s.data.count("runtime-api")) keptAlive.insert(s.data.at("object"));
     });
     ctx.forEachSite([&](const FunctionFacts &node, const Site &s) {
-      if (s.kind != "client" || s.entry.rfind("httplib::", 0) != 0 || s.form == "call") return;
+      if (s.kind != "client" || !cat.listed("keep-alive-off-clients", s.entry) || s.form == "call") return;
       if (ctx.runsPerInvocation(node, s)) return; // built per invocation: client-per-invocation reports it
       auto obj = s.data.find("object");
       if (obj == s.data.end() || obj->second.empty() || keptAlive.count(obj->second)) return;
@@ -88,7 +89,7 @@ private:
       const Site *use = nullptr;
       ctx.forEachPerInvocationSite([&](const FunctionFacts &n, const Site &u) {
         if (use || u.kind != "use" || !u.data.count("object") || u.data.at("object") != obj->second) return;
-        if (u.data.count("method") && u.data.at("method").rfind("set_", 0) == 0) return;
+        if (u.data.count("method") && configures(cat, u.data.at("method"))) return;
         use = &u;
         useNode = &n;
       });
@@ -118,6 +119,12 @@ private:
       }
       ctx.report(std::move(f));
     });
+  }
+
+  static bool configures(const Catalog &cat, const std::string &method) {
+    for (const std::string &prefix : cat.names("configuring-method-prefixes"))
+      if (method.rfind(prefix, 0) == 0) return true;
+    return false;
   }
 
   static std::string settingMessage(const Catalog &catalog, const Site &site) {

@@ -124,6 +124,18 @@ struct HandlerSignature {
   std::string text;
 };
 
+/// A request made in two calls on a handle, whose first argument it is in both: one sets
+/// the URL, one sends the request (`curl_easy_setopt(h, CURLOPT_URL, url)`, then
+/// `curl_easy_perform(h)`). A send on a handle whose URL names a runtime-loop marker
+/// fetches the next event, so the loop around it is a custom runtime loop.
+struct UrlRequest {
+  std::string setUrl; ///< function (unqualified) that sets the URL, which is its last argument
+  std::string option; ///< the constant at `optionArg` that selects the URL, if it takes several options
+  int optionArg = -1;
+  int urlArg = 1;      ///< the URL (the call has `urlArg + 1` arguments)
+  std::string perform; ///< function (unqualified) that sends the request; the handle is its only argument
+};
+
 /// One YAML table (a file under catalog/, or the Catalog: key of a config).
 struct CatalogTable {
   std::string ecosystem;
@@ -136,6 +148,8 @@ struct CatalogTable {
   /// String fragments that mark a request for the next event in a custom runtime
   /// loop ("/runtime/invocation/next"): the loop around such a request is a handler.
   std::vector<std::string> runtimeLoopMarkers;
+  /// How a library sets a request's URL and sends it (see UrlRequest).
+  std::vector<UrlRequest> urlRequests;
   /// Named lists of library names that extraction consults (kNameLists says which
   /// lists exist and what each means): `Names: { owning-pointers: [std::unique_ptr] }`.
   std::map<std::string, std::vector<std::string>> names;
@@ -176,6 +190,64 @@ inline const std::vector<std::pair<const char *, const char *>> &kNameLists() {
       {"filling-methods", "methods (any class) that put a value into the object whatever their arguments "
                           "(emplace, insert, push_back, assign, swap)"},
       {"emptying-methods", "methods (any class) that empty the object (clear)"},
+      {"connection-owning-handles", "functions (catalog clients) that create a handle owning its own connection "
+                                    "cache (curl_easy_init): created and released in one invocation, the cache goes "
+                                    "with it"},
+      {"connection-owning-releases", "functions (catalog releases) that release such a handle (curl_easy_cleanup)"},
+      {"keep-alive-off-clients", "client classes (catalog entries) that close the connection after every request "
+                                 "unless keep-alive is turned on (httplib::Client)"},
+      {"keep-alive-setters", "methods of those clients that turn keep-alive on when given true (set_keep_alive)"},
+      {"configuring-method-prefixes", "prefixes of client methods that configure the client rather than send a "
+                                      "request (set_): calling one from a handler is not a use"},
+      {"future-classes", "class names (any namespace) of futures (std::future, std::shared_future): a call "
+                         "returning one started asynchronous work"},
+      {"future-waits", "methods (any class) that wait for a future (get, wait)"},
+      {"no-work-namespaces", "top-level namespaces whose functions do no work of their own while a future is in "
+                             "flight (std: std::move, std::string)"},
+      {"argument-forwarding-functions", "functions (in system headers, unqualified) that return their only "
+                                        "argument (std::move, std::forward): a request passed through one is that "
+                                        "request"},
+      {"timespec-second-fields", "fields of a `timespec` sleep argument (Unit: timespec) that count seconds "
+                                 "(tv_sec)"},
+      {"timespec-nanosecond-fields", "fields of such an argument that count nanoseconds (tv_nsec)"},
+      {"header-adding-methods", "methods (any class, compared lower-case) that add an entry to the object they are "
+                                "called on: called on a header container or an HTTP message, they set a request "
+                                "header (set, insert, push_back)"},
+      {"string-contents-methods", "methods (any class) that return a string's characters (c_str, data): a site's "
+                                  "argument `path.c_str()` is `path`"},
+      {"allocation-tag-prefixes", "qualified-name prefixes of construct wrappers whose first argument is an "
+                                  "allocation tag, not a constructor argument (Aws::: Aws::MakeShared<T>(tag, ...))"},
+      {"value-setters", "methods (any class) that set the object to their argument, and empty it when given none "
+                        "or an empty value (reset, store)"},
+      {"exchanging-methods", "methods (any class) that set the object to their argument and return what it held "
+                             "(exchange): `!g.exchange(true)` lets one caller through; exchanging in an empty value "
+                             "empties it"},
+      {"counter-increments", "methods (any class) that add their argument to a counter and return what it held "
+                             "(fetch_add): `g.fetch_add(1) == 0` holds once"},
+      {"flag-setting-tests", "methods (any class) that set a flag and return whether it was set (test_and_set): "
+                             "`!f.test_and_set()` holds once"},
+      {"compare-exchanges", "methods (any class) that set the object to their second argument only while it holds "
+                            "their first (compare_exchange_strong): succeeding from a constant holds once"},
+      {"store-functions", "functions (in system headers) that store their second argument into the object their "
+                          "first points to (std::atomic_store)"},
+      {"load-functions", "functions (in system headers) that read the object their first argument points to "
+                         "(std::atomic_load): what they read is that object"},
+      {"empty-values", "constants (unqualified) that stand for no value (std::nullopt): comparing with one tests "
+                       "presence, storing one empties the object"},
+      {"key-lookups", "methods (any class) that look a key up (find): `cache.find(k) == cache.end()` tests the "
+                      "entry for k"},
+      {"lookup-ends", "methods (any class) that return the position a failed lookup returns (end)"},
+      {"key-inserting-methods", "methods (any class) that insert a key if it is new and return (position, "
+                                "inserted) (try_emplace, emplace, insert): a branch on `inserted` runs once per key"},
+      {"inserted-flags", "the member of such a result that says the key was new (second)"},
+      {"pointer-getters", "methods (any class) that return the pointer a smart pointer holds (get): `p.get()` is "
+                          "the object p owns"},
+      {"element-accessors", "methods (any class) that return an element of the object (at): an element of a "
+                            "long-lived container is long-lived"},
+      {"store-target-methods", "methods (any class) whose first argument becomes what the object holds (reset, "
+                               "emplace): a client built in that argument is stored in the object"},
+      {"ownership-changing-methods", "methods (any class) that change what the object owns (reset, release, swap): "
+                                     "a local made static would carry the change to the next invocation"},
       {"construction-machinery-headers", "header path suffixes of the standard library's allocation machinery, whose "
                                          "function bodies are parsed even when bodies are skipped (make_shared "
                                          "instantiates the constructor it calls through them)"},
@@ -213,6 +285,7 @@ public:
       settings_.push_back(st);
     }
     for (const auto &m : table.runtimeLoopMarkers) runtimeLoopMarkers_.push_back(m);
+    for (const auto &r : table.urlRequests) urlRequests_.push_back(r);
     for (const auto &[list, entries] : table.names)
       for (const std::string &e : entries) {
         std::vector<std::string> &to = names_[list];
@@ -235,6 +308,7 @@ public:
 
   const std::vector<HandlerSignature> &handlerSignatures() const { return handlerSignatures_; }
   const std::vector<std::string> &runtimeLoopMarkers() const { return runtimeLoopMarkers_; }
+  const std::vector<UrlRequest> &urlRequests() const { return urlRequests_; }
   const std::vector<CatalogSetting> &settings() const { return settings_; }
   /// Settings that apply to function (or member) `name`.
   std::vector<const CatalogSetting *> settingsFor(const std::string &name) const {
@@ -266,6 +340,7 @@ private:
   std::map<std::string, size_t> functionIndex_;
   std::vector<HandlerSignature> handlerSignatures_;
   std::vector<std::string> runtimeLoopMarkers_;
+  std::vector<UrlRequest> urlRequests_;
   std::vector<CatalogSetting> settings_;
   std::map<std::string, std::vector<std::string>, std::less<>>
       names_; ///< transparent: looked up by literal on hot paths
@@ -301,6 +376,7 @@ LLVM_YAML_IS_SEQUENCE_VECTOR(coldstart::CatalogClass)
 LLVM_YAML_IS_SEQUENCE_VECTOR(coldstart::CatalogFunction)
 LLVM_YAML_IS_SEQUENCE_VECTOR(coldstart::HandlerSignature)
 LLVM_YAML_IS_SEQUENCE_VECTOR(coldstart::CatalogSetting)
+LLVM_YAML_IS_SEQUENCE_VECTOR(coldstart::UrlRequest)
 LLVM_YAML_IS_STRING_MAP(std::vector<std::string>)
 
 namespace llvm::yaml {
@@ -390,6 +466,23 @@ template <> struct MappingTraits<coldstart::CatalogSetting> {
   }
 };
 
+template <> struct MappingTraits<coldstart::UrlRequest> {
+  static void mapping(IO &io, coldstart::UrlRequest &r) {
+    io.mapRequired("SetUrl", r.setUrl);
+    io.mapOptional("Option", r.option);
+    io.mapOptional("OptionArg", r.optionArg, -1);
+    io.mapRequired("UrlArg", r.urlArg);
+    io.mapRequired("Perform", r.perform);
+  }
+  static std::string validate(IO &, coldstart::UrlRequest &r) {
+    if (r.setUrl.empty() || r.perform.empty()) return "UrlRequests entry needs SetUrl and Perform";
+    if (r.urlArg < 1) return "UrlRequests entry '" + r.setUrl + "': UrlArg must follow the handle (1 or more)";
+    if (!r.option.empty() && (r.optionArg < 1 || r.optionArg == r.urlArg))
+      return "UrlRequests entry '" + r.setUrl + "': Option needs an OptionArg other than the handle and the URL";
+    return {};
+  }
+};
+
 template <> struct MappingTraits<coldstart::CatalogTable> {
   static void mapping(IO &io, coldstart::CatalogTable &t) {
     io.mapOptional("Ecosystem", t.ecosystem);
@@ -399,6 +492,7 @@ template <> struct MappingTraits<coldstart::CatalogTable> {
     io.mapOptional("HandlerSignatures", t.handlerSignatures);
     io.mapOptional("Settings", t.settings);
     io.mapOptional("RuntimeLoopMarkers", t.runtimeLoopMarkers);
+    io.mapOptional("UrlRequests", t.urlRequests);
     io.mapOptional("Names", t.names);
   }
   static std::string validate(IO &, coldstart::CatalogTable &t) {

@@ -141,7 +141,7 @@ private:
     FileHashes hashes;
     for (const std::string &file : files) {
       TUFacts early;
-      early.mainFile = absoluteClean(file);
+      early.mainFile = cleanAbsolute(file);
       Plan plan{file, {}, {}};
       if (!commandFor(db, file, plan.cmd, early, buffers_.count(early.mainFile) != 0, dbOrigin_)) {
         facts.push_back(std::move(early));
@@ -196,7 +196,7 @@ private:
         },
         [&](size_t i, const IsolatedResult &r) {
           TUFacts tu;
-          tu.mainFile = absoluteClean(todo[i].file);
+          tu.mainFile = cleanAbsolute(todo[i].file);
           if (!r.ok) {
             tu.errors.push_back({tu.mainFile,
                                  "the analyser " + r.failure + " on it; it was skipped, the other files were analysed",
@@ -219,7 +219,7 @@ private:
 public:
   /// Analyses one file as the editor has it (unsaved text included): the LSP server.
   RunResult analyseBuffer(const std::string &path, const std::string &text) {
-    std::string abs = absoluteClean(path);
+    std::string abs = cleanAbsolute(path);
     buffers_[abs] = text;
     sources_.overlay(abs, text);
     nolint_.erase(abs);
@@ -238,7 +238,7 @@ public:
   }
 
   void forgetBuffer(const std::string &path) {
-    std::string abs = absoluteClean(path);
+    std::string abs = cleanAbsolute(path);
     buffers_.erase(abs);
     sources_.forget(abs);
     nolint_.erase(abs);

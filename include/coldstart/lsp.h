@@ -241,7 +241,7 @@ private:
   Analysis analyse(const std::string &path, const std::string &text) {
     RunResult r = driver_.analyseBuffer(path, text);
     Analysis a;
-    std::string abs = absoluteClean(path);
+    std::string abs = cleanAbsolute(path);
     for (const Finding &f : r.findings) {
       if (f.loc.file != abs) continue; // findings in other files belong to their own documents
       nlohmann::json diag = {{"range", range(f.loc)},

@@ -42,6 +42,7 @@
 
 namespace coldstart {
 
+/// `name` made absolute, with `.` and `..` removed lexically (the driver's paths too).
 inline std::string cleanAbsolute(llvm::StringRef name) {
   llvm::SmallString<256> p(name);
   llvm::sys::fs::make_absolute(p);

@@ -127,7 +127,7 @@ loadCompilationDatabase(const DriverOptions &opts_, RunErrors &errors, DatabaseF
     auto autoDb = std::make_unique<AutoDatabase>();
     for (const std::string &f : opts_.files) {
       std::string path;
-      for (std::string &p : autoDb->projectOf(absoluteClean(f), path)) project.push_back(std::move(p));
+      for (std::string &p : autoDb->projectOf(cleanAbsolute(f), path)) project.push_back(std::move(p));
     }
     db = std::move(autoDb);
   }
@@ -135,7 +135,7 @@ loadCompilationDatabase(const DriverOptions &opts_, RunErrors &errors, DatabaseF
   if (opts_.files.empty()) files.named = project; // -p alone: the whole project, reported
   else if (opts_.linkProject) files.project = project;
   auto sortUnique = [](std::vector<std::string> &v) {
-    for (std::string &f : v) f = absoluteClean(f);
+    for (std::string &f : v) f = cleanAbsolute(f);
     std::sort(v.begin(), v.end());
     v.erase(std::unique(v.begin(), v.end()), v.end());
   };

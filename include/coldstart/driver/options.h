@@ -5,6 +5,7 @@
 #include "coldstart/emit.h"
 #include "coldstart/facts.h"
 #include "coldstart/isolate.h"
+#include "coldstart/recovery.h" // cleanAbsolute
 #include "coldstart/session.h"
 
 #include <llvm/ADT/SmallString.h>
@@ -18,14 +19,6 @@
 #include <vector>
 
 namespace coldstart {
-
-/// `p` made absolute, with `.` and `..` removed lexically.
-inline std::string absoluteClean(const std::string &p) {
-  llvm::SmallString<256> s(p);
-  llvm::sys::fs::make_absolute(s);
-  llvm::sys::path::remove_dots(s, true);
-  return s.str().str();
-}
 
 inline std::string firstLineOf(const std::string &s) {
   std::string l = s.substr(0, s.find('\n'));

@@ -103,7 +103,7 @@ inline TUFacts parseTU(const DriverOptions &opts_, const Catalog &catalog,
     *nowhere = 1; // a real fault, as a crashing parser would make
   }
   TUFacts tu;
-  tu.mainFile = absoluteClean(file);
+  tu.mainFile = cleanAbsolute(file);
   std::vector<std::string> args = adjustCommand(cmd.CommandLine, cmd.Filename, opts_.resourceDir);
   llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> physical = llvm::vfs::createPhysicalFileSystem();
   llvm::IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> fs(new llvm::vfs::OverlayFileSystem(physical));
@@ -140,7 +140,7 @@ inline TUFacts parseTU(const DriverOptions &opts_, const Catalog &catalog,
     ok = invocation.run();
   });
   worker.join();
-  tu.mainFile = absoluteClean(file);
+  tu.mainFile = cleanAbsolute(file);
   reportParse(tu, diags, ok);
   return tu;
 }

@@ -4,12 +4,23 @@
 
 #include "coldstart/extract.h"
 
+#include <llvm/ADT/StringSet.h>
+
 namespace coldstart {
 
 /// Runs the Extractor on the parsed TU.
 class ExtractConsumer : public clang::SemaConsumer {
 public:
-  ExtractConsumer(const ExtractOptions &opts, TUFacts &out) : opts_(opts), out_(out) {}
+  ExtractConsumer(const ExtractOptions &opts, TUFacts &out) : opts_(opts), out_(out) {
+    // The unqualified names of the catalog's construct wrappers (make_unique, MakeShared):
+    // a cheap first test of whether a body is kept.
+    if (opts_.catalog)
+      for (const CatalogFunction &f : opts_.catalog->functions())
+        if (f.kind == Kind::Construct) {
+          size_t scope = f.name.rfind("::");
+          wrapperNames_.insert(scope == std::string::npos ? f.name : f.name.substr(scope + 2));
+        }
+  }
   void InitializeSema(clang::Sema &S) override {
     // Calls to names that no header declared (see recovery.h).
     S.addExternalSource(new UnresolvedCallRecorder(S, unresolved_));
@@ -45,9 +56,7 @@ public:
     const clang::FunctionDecl *FD = D->getAsFunction();
     if (!FD || !FD->getIdentifier()) return true;
     // Cheap test first: only names that some construct wrapper has.
-    llvm::StringRef name = FD->getName();
-    if (!name.starts_with("make_") && !name.starts_with("allocate_") && name != "New" && !name.starts_with("Make"))
-      return true;
+    if (!wrapperNames_.count(FD->getName())) return true;
     const CatalogFunction *f = opts_.catalog->findFunction(qualifiedName(FD));
     return !(f && f->kind == Kind::Construct);
   }
@@ -57,6 +66,7 @@ private:
   TUFacts &out_;
   std::vector<UnresolvedCall> unresolved_;
   llvm::DenseMap<clang::FileID, bool> constructionMachinery_;
+  llvm::StringSet<> wrapperNames_;
 };
 
 class ExtractAction : public clang::ASTFrontendAction {

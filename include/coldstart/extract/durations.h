@@ -83,8 +83,9 @@ inline std::optional<double> Extractor::timespecMs(const clang::Expr *arg) {
     if (i >= list->getNumInits()) break;
     auto v = evalNumber(list->getInit(i++));
     if (!v) return std::nullopt;
-    if (F->getName() == "tv_sec") ms += *v * 1000.0;
-    else if (F->getName() == "tv_nsec") ms += *v / 1e6;
+    if (!F->getIdentifier()) continue;
+    if (cat_.listed("timespec-second-fields", F->getName())) ms += *v * 1000.0;
+    else if (cat_.listed("timespec-nanosecond-fields", F->getName())) ms += *v / 1e6;
   }
   return ms;
 }

@@ -158,7 +158,7 @@ inline void Extractor::recordCall(clang::CallExpr *CE, const clang::FunctionDecl
   }
   if (auto *MC = dyn_cast<CXXMemberCallExpr>(CE)) {
     const CXXMethodDecl *M = MC->getMethodDecl();
-    if (M && M->getIdentifier() && (M->getName() == "reset" || M->getName() == "emplace") && MC->getNumArgs() > 0) {
+    if (M && M->getIdentifier() && cat_.listed("store-target-methods", M->getName()) && MC->getNumArgs() > 0) {
       std::string key = objectKey(MC->getImplicitObjectArgument());
       if (!key.empty()) storeTargets_[coreOf(MC->getArg(0))] = key;
     }
@@ -305,7 +305,10 @@ inline void Extractor::addWrappedConstructorEdges(const clang::FunctionDecl *wra
   }
   // A declaration-only wrapper: every constructor that accepts that many arguments.
   unsigned nargs = CE->getNumArgs();
-  unsigned skip = qualifiedName(wrapper).rfind("Aws::", 0) == 0 && nargs > 0 ? 1 : 0; // allocation tag
+  bool tagged = false; // Aws::MakeShared<T>(tag, args...): the first argument is an allocation tag
+  for (const std::string &prefix : cat_.names("allocation-tag-prefixes"))
+    tagged = tagged || llvm::StringRef(qualifiedName(wrapper)).starts_with(prefix);
+  unsigned skip = tagged && nargs > 0 ? 1 : 0;
   nargs -= skip;
   for (const CXXConstructorDecl *ctor : RD->ctors()) {
     if (ctor->isCopyOrMoveConstructor()) continue;

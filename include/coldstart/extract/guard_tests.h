@@ -70,7 +70,7 @@ inline const clang::Decl *Extractor::testedNonEmpty(const clang::Expr *E) {
     if (M && (isa<CXXConversionDecl>(M) || (M->getIdentifier() && cat_.listed("presence-tests", M->getName())))) {
       if (const Decl *d = storageOf(MC->getImplicitObjectArgument())) return d;
       // `auto p = g_sqs; if (!p)`: a local copy of a smart pointer tests the original.
-      if (isa<CXXConversionDecl>(M) || M->getName() == "get")
+      if (isa<CXXConversionDecl>(M) || cat_.listed("pointer-getters", M->getName()))
         if (const VarDecl *local = snapshotLocal(MC->getImplicitObjectArgument()); local && followingReference_ < 8) {
           ++followingReference_;
           const Decl *d = testedNonEmpty(local->getInit());
@@ -117,7 +117,7 @@ inline const clang::Decl *Extractor::comparedWithNull(const clang::Expr *L, cons
     E = E->IgnoreParenImpCasts();
     if (llvm::isa<clang::CXXNullPtrLiteralExpr>(E) || llvm::isa<clang::GNUNullExpr>(E)) return true;
     if (auto *DRE = llvm::dyn_cast<clang::DeclRefExpr>(E))
-      if (DRE->getDecl()->getName() == "nullopt") return true;
+      if (DRE->getDecl()->getIdentifier() && cat_.listed("empty-values", DRE->getDecl()->getName())) return true;
     return E->isNullPointerConstant(ctx_, clang::Expr::NPC_ValueDependentIsNotNull) != clang::Expr::NPCK_NotNull;
   };
   if (isNull(R)) return testedNonEmpty(L);
@@ -132,7 +132,9 @@ inline const clang::Decl *Extractor::comparedWithNull(const clang::Expr *L, cons
     return storageOf(MC->getImplicitObjectArgument());
   };
   for (auto [a, b] : {std::pair{L, R}, std::pair{R, L}})
-    if (const clang::Decl *d = containerOf(a, "find"); d && d == containerOf(b, "end")) return d;
+    for (const std::string &lookup : cat_.names("key-lookups"))
+      for (const std::string &end : cat_.names("lookup-ends"))
+        if (const clang::Decl *d = containerOf(a, lookup); d && d == containerOf(b, end)) return d;
   return nullptr;
 }
 

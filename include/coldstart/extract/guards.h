@@ -37,7 +37,7 @@ inline bool Extractor::emptyValue(const clang::Expr *E) {
   if (E->isValueDependent() || E->containsErrors()) return false;
   if (auto *IL = dyn_cast<InitListExpr>(E)) return IL->getNumInits() == 0;
   if (auto *DRE = dyn_cast<DeclRefExpr>(E);
-      DRE && DRE->getDecl()->getIdentifier() && DRE->getDecl()->getName() == "nullopt")
+      DRE && DRE->getDecl()->getIdentifier() && cat_.listed("empty-values", DRE->getDecl()->getName()))
     return true;
   if (isa<CXXNullPtrLiteralExpr, GNUNullExpr>(E)) return true;
   if (!E->getType()->isScalarType()) return false;
@@ -63,7 +63,7 @@ inline bool Extractor::assigns(const clang::Stmt *S, const clang::Decl *key) {
     if (M && M->getIdentifier() && isKey(MC->getImplicitObjectArgument())) {
       llvm::StringRef n = M->getName();
       if (cat_.listed("filling-methods", n)) return true;
-      if ((n == "reset" || n == "store") && MC->getNumArgs() > 0 && !emptyValue(MC->getArg(0))) return true;
+      if (cat_.listed("value-setters", n) && MC->getNumArgs() > 0 && !emptyValue(MC->getArg(0))) return true;
     }
   }
   // `if (!g_s3) init_s3();`: a helper defined here that assigns the object, or
@@ -71,8 +71,7 @@ inline bool Extractor::assigns(const clang::Stmt *S, const clang::Decl *key) {
   if (auto *CE = dyn_cast<CallExpr>(S)) {
     if (const FunctionDecl *FD = CE->getDirectCallee()) {
       const IdentifierInfo *id = FD->getIdentifier();
-      if (id && (id->getName() == "atomic_store" || id->getName() == "atomic_store_explicit") &&
-          CE->getNumArgs() >= 2 && inSystem(FD->getLocation())) {
+      if (id && cat_.listed("store-functions", id->getName()) && CE->getNumArgs() >= 2 && inSystem(FD->getLocation())) {
         auto *addr = dyn_cast<UnaryOperator>(CE->getArg(0)->IgnoreParenImpCasts());
         if (addr && addr->getOpcode() == UO_AddrOf && isKey(addr->getSubExpr()) && !emptyValue(CE->getArg(1)))
           return true;
@@ -219,7 +218,8 @@ inline bool Extractor::emptiesAlways(const clang::Stmt *S, const clang::Decl *ke
     if (M && M->getIdentifier() && isKey(MC->getImplicitObjectArgument())) {
       StringRef n = M->getName();
       if (cat_.listed("emptying-methods", n)) return true;
-      if ((n == "reset" || n == "store" || n == "exchange") && (MC->getNumArgs() == 0 || emptyValue(MC->getArg(0))))
+      if ((cat_.listed("value-setters", n) || cat_.listed("exchanging-methods", n)) &&
+          (MC->getNumArgs() == 0 || emptyValue(MC->getArg(0))))
         return true;
     }
   }
@@ -241,7 +241,7 @@ inline const clang::Decl *Extractor::insertedNewKey(const clang::Expr *E) {
     init = DD->getInit();
   } else if (auto *ME = dyn_cast<MemberExpr>(E)) {
     const IdentifierInfo *name = ME->getMemberDecl()->getIdentifier();
-    if (name && name->getName() == "second")
+    if (name && cat_.listed("inserted-flags", name->getName()))
       if (const VarDecl *local = snapshotLocal(ME->getBase())) init = local->getInit();
   }
   if (!init) return nullptr;
@@ -249,7 +249,7 @@ inline const clang::Decl *Extractor::insertedNewKey(const clang::Expr *E) {
   const CXXMethodDecl *M = MC ? MC->getMethodDecl() : nullptr;
   if (!M || !M->getIdentifier()) return nullptr;
   StringRef n = M->getName();
-  if (n != "try_emplace" && n != "emplace" && n != "insert") return nullptr;
+  if (!cat_.listed("key-inserting-methods", n)) return nullptr;
   return storageOf(MC->getImplicitObjectArgument());
 }
 
@@ -322,12 +322,13 @@ inline const clang::Decl *Extractor::readModifyWrite(const clang::Expr *E, ReadK
   StringRef n = M->getName();
   llvm::APSInt v;
   const Decl *key = storageOf(MC->getImplicitObjectArgument());
-  if (n == "fetch_add")
+  if (cat_.listed("counter-increments", n))
     return MC->getNumArgs() > 0 && constantInt(MC->getArg(0), v) && v.isStrictlyPositive() ? key : nullptr;
   kind = ReadKind::Flag;
-  if (n == "test_and_set") return key;
-  if (n == "exchange") return MC->getNumArgs() > 0 && constantInt(MC->getArg(0), v) && !v.isZero() ? key : nullptr;
-  if (n == "compare_exchange_strong" || n == "compare_exchange_weak") {
+  if (cat_.listed("flag-setting-tests", n)) return key;
+  if (cat_.listed("exchanging-methods", n))
+    return MC->getNumArgs() > 0 && constantInt(MC->getArg(0), v) && !v.isZero() ? key : nullptr;
+  if (cat_.listed("compare-exchanges", n)) {
     // Succeeds (true) only while the flag still holds `expected`, and then sets it.
     const VarDecl *expected = MC->getNumArgs() >= 2 ? snapshotLocal(MC->getArg(0)) : nullptr;
     llvm::APSInt from, to;

@@ -91,7 +91,7 @@ inline std::optional<bool> Extractor::requestSourceIsAsync(const clang::Expr *E,
     }
     if (auto *call = dyn_cast<CallExpr>(E)) {
       const FunctionDecl *callee = call->getDirectCallee();
-      if (callee && callee->getIdentifier() && (callee->getName() == "move" || callee->getName() == "forward") &&
+      if (callee && callee->getIdentifier() && cat_.listed("argument-forwarding-functions", callee->getName()) &&
           call->getNumArgs() == 1 && inSystem(callee->getLocation())) {
         E = call->getArg(0);
         continue;
@@ -219,7 +219,7 @@ inline bool Extractor::helperSetsEvent(const clang::FunctionDecl *callee, unsign
 /// `.get()` / `.wait()` applied directly to a future-returning call.
 inline void Extractor::noteWaitedFuture(const clang::CXXMemberCallExpr *MC) {
   const clang::CXXMethodDecl *M = MC->getMethodDecl();
-  if (!M || !M->getIdentifier() || (M->getName() != "get" && M->getName() != "wait")) return;
+  if (!M || !M->getIdentifier() || !cat_.listed("future-waits", M->getName())) return;
   const clang::Expr *obj = stripForFlow(MC->getImplicitObjectArgument());
   if (auto *inner = llvm::dyn_cast_or_null<clang::CallExpr>(obj)) waited_.insert(inner);
 }
@@ -248,14 +248,15 @@ inline bool Extractor::waitedImmediately(const clang::CallExpr *CE) {
     if (auto *call = dyn_cast<CallExpr>(S))
       if (const FunctionDecl *callee = call->getDirectCallee()) {
         QualType R = callee->getReturnType();
-        if (auto *RD = R->getAsCXXRecordDecl(); RD && (RD->getName() == "future" || RD->getName() == "shared_future")) {
+        if (auto *RD = R->getAsCXXRecordDecl();
+            RD && RD->getIdentifier() && cat_.listed("future-classes", RD->getName())) {
           auto t = storeTargets_.find(coreOf(call));
           futures.push_back(
               {call->getBeginLoc(), t == storeTargets_.end() ? std::string() : t->second, waited_.count(call) != 0});
         }
-        if (auto *MC = dyn_cast<CXXMemberCallExpr>(call);
-            MC && MC->getMethodDecl() && MC->getMethodDecl()->getIdentifier() &&
-            (MC->getMethodDecl()->getName() == "get" || MC->getMethodDecl()->getName() == "wait"))
+        if (auto *MC = dyn_cast<CXXMemberCallExpr>(call); MC && MC->getMethodDecl() &&
+                                                          MC->getMethodDecl()->getIdentifier() &&
+                                                          cat_.listed("future-waits", MC->getMethodDecl()->getName()))
           waits.push_back({MC->getBeginLoc(), objectKey(MC->getImplicitObjectArgument())});
         else if (doesWork(call, callee)) work.push_back(call->getBeginLoc());
       }
@@ -301,7 +302,7 @@ inline bool Extractor::doesWork(const clang::CallExpr *call, const clang::Functi
   const clang::DeclContext *DC = callee->getDeclContext()->getEnclosingNamespaceContext();
   auto *NS = llvm::dyn_cast<clang::NamespaceDecl>(DC);
   while (NS && llvm::isa<clang::NamespaceDecl>(NS->getParent())) NS = llvm::cast<clang::NamespaceDecl>(NS->getParent());
-  return !(NS && NS->getIdentifier() && NS->getName() == "std");
+  return !(NS && NS->getIdentifier() && cat_.listed("no-work-namespaces", NS->getName()));
 }
 
 } // namespace coldstart

@@ -35,8 +35,7 @@ inline const clang::Expr *Extractor::copiedFrom(const clang::Expr *E) {
     return CE->getArg(0);
   if (auto *CE = dyn_cast<CallExpr>(E); CE && !isa<CXXMemberCallExpr>(CE) && CE->getNumArgs() >= 1)
     if (const FunctionDecl *FD = CE->getDirectCallee();
-        FD && FD->getIdentifier() && inSystem(FD->getLocation()) &&
-        (FD->getName() == "atomic_load" || FD->getName() == "atomic_load_explicit"))
+        FD && FD->getIdentifier() && inSystem(FD->getLocation()) && cat_.listed("load-functions", FD->getName()))
       if (auto *addr = dyn_cast<UnaryOperator>(CE->getArg(0)->IgnoreParenImpCasts());
           addr && addr->getOpcode() == UO_AddrOf)
         return addr->getSubExpr();
@@ -77,7 +76,8 @@ inline const clang::Expr *Extractor::containerOfElement(const clang::Expr *E) {
   using namespace clang;
   if (auto *MC = dyn_cast<CXXMemberCallExpr>(E)) {
     const CXXMethodDecl *M = MC->getMethodDecl();
-    if (M && (isa<CXXConversionDecl>(M) || (M->getIdentifier() && (M->getName() == "get" || M->getName() == "at"))))
+    if (M && (isa<CXXConversionDecl>(M) || (M->getIdentifier() && (cat_.listed("pointer-getters", M->getName()) ||
+                                                                   cat_.listed("element-accessors", M->getName())))))
       return MC->getImplicitObjectArgument();
   }
   if (auto *OC = dyn_cast<CXXOperatorCallExpr>(E); OC && OC->getOperator() == OO_Subscript && OC->getNumArgs() == 2)

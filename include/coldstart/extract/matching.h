@@ -116,20 +116,27 @@ inline bool Extractor::fetchesNextEvent(const clang::Expr *E) {
     E = BO->getRHS()->IgnoreParenImpCasts();
   auto *CE = dyn_cast<CallExpr>(E);
   const FunctionDecl *FD = CE ? CE->getDirectCallee() : nullptr;
-  if (!FD || !FD->getIdentifier() || FD->getName() != "curl_easy_perform" || CE->getNumArgs() != 1) return false;
+  if (!FD || !FD->getIdentifier() || CE->getNumArgs() != 1) return false;
+  bool sends = false;
+  for (const UrlRequest &r : cat_.urlRequests()) sends = sends || FD->getName() == r.perform;
+  if (!sends) return false;
   auto *DRE = dyn_cast<DeclRefExpr>(stripForFlow(CE->getArg(0)));
   auto it = DRE ? nextEventHandles_.find(DRE->getDecl()) : nextEventHandles_.end();
   return it != nextEventHandles_.end() && it->second;
 }
 
-/// `curl_easy_setopt(h, CURLOPT_URL, url)`: whether h's URL (the last one set, in
-/// source order) names /runtime/invocation/next.
+/// `curl_easy_setopt(h, CURLOPT_URL, url)` (a catalog UrlRequest's SetUrl): whether h's
+/// URL (the last one set, in source order) names /runtime/invocation/next.
 inline void Extractor::noteNextEventHandle(const clang::CallExpr *CE, const clang::FunctionDecl *FD) {
   using namespace clang;
-  if (!FD->getIdentifier() || FD->getName() != "curl_easy_setopt" || CE->getNumArgs() != 3 ||
-      !namesOption(CE, 1, "CURLOPT_URL"))
-    return;
-  const Expr *url = stripForFlow(CE->getArg(2));
+  if (!FD->getIdentifier()) return;
+  const UrlRequest *request = nullptr;
+  for (const UrlRequest &r : cat_.urlRequests())
+    if (FD->getName() == r.setUrl && CE->getNumArgs() == unsigned(r.urlArg) + 1 &&
+        (r.option.empty() || namesOption(CE, r.optionArg, r.option)))
+      request = &r;
+  if (!request) return;
+  const Expr *url = stripForFlow(CE->getArg(unsigned(request->urlArg)));
   bool marker = mentionsMarker(url);
   if (auto *DRE = dyn_cast<DeclRefExpr>(url))
     if (auto *VD = dyn_cast<VarDecl>(DRE->getDecl()); VD && markerVars_.count(VD)) marker = true;

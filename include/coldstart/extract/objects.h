@@ -94,7 +94,7 @@ inline std::string Extractor::objectKey(const clang::Expr *E) {
       E = OC->getArg(0);
     else if (auto *MC = dyn_cast<CXXMemberCallExpr>(E); MC && MC->getMethodDecl() &&
                                                         MC->getMethodDecl()->getIdentifier() &&
-                                                        MC->getMethodDecl()->getName() == "get")
+                                                        cat_.listed("pointer-getters", MC->getMethodDecl()->getName()))
       E = MC->getImplicitObjectArgument();
     else break;
   }
@@ -134,7 +134,7 @@ inline void Extractor::noteArgParam(Site &s, const clang::Expr *arg) {
   for (int i = 0; i < 4; ++i) {
     if (auto *MC = dyn_cast<CXXMemberCallExpr>(e);
         MC && MC->getMethodDecl() && MC->getMethodDecl()->getIdentifier() &&
-        (MC->getMethodDecl()->getName() == "c_str" || MC->getMethodDecl()->getName() == "data"))
+        cat_.listed("string-contents-methods", MC->getMethodDecl()->getName()))
       e = stripForFlow(MC->getImplicitObjectArgument());
     else if (auto *CC = dyn_cast<CXXConstructExpr>(e); CC && CC->getNumArgs() == 1) e = stripForFlow(CC->getArg(0));
     else break;

@@ -59,9 +59,7 @@ inline bool Extractor::setsHeaders(const clang::CallExpr *E, const clang::Functi
   if (auto *MC = llvm::dyn_cast<clang::CXXMemberCallExpr>(E); MC && responseish(MC->getImplicitObjectArgument()))
     return false;
   if (name.find("header") != std::string::npos || cat_.listed("header-list-builders", qualifiedName(FD))) return true;
-  if (name != "set" && name != "insert" && name != "emplace" && name != "add" && name != "append" &&
-      name != "push_back" && name != "emplace_back")
-    return false;
+  if (!cat_.listed("header-adding-methods", name)) return false;
   auto *MC = llvm::dyn_cast<clang::CXXMemberCallExpr>(E);
   return MC && headerishExpr(MC->getImplicitObjectArgument());
 }

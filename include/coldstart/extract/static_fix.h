@@ -272,7 +272,7 @@ inline std::string Extractor::staticUseBlocker(const clang::DeclRefExpr *DRE,
         return "is set up after it is built, which a static would repeat on every invocation";
     } else if (auto *M = dyn_cast<CXXMethodDecl>(ME->getMemberDecl()); M && M->getIdentifier()) {
       llvm::StringRef n = M->getName();
-      if (n == "reset" || n == "release" || n == "swap") return "is changed by '" + n.str() + "'";
+      if (cat_.listed("ownership-changing-methods", n)) return "is changed by '" + n.str() + "'";
     }
   } else if (auto *CE = dyn_cast<CallExpr>(P)) {
     if (const FunctionDecl *FD = CE->getDirectCallee()) {
