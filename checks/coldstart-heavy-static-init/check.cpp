@@ -61,8 +61,9 @@ public:
       std::string noFix;
       std::vector<Fix> fixes = accessorFix(ctx.program(), si, inits, noFix);
       Finding f = ctx.plainFinding(id(), at,
-                                   "dynamic initialisation of '" + si.variable + "' runs " + scope + " (cold start): " +
-                                       si.reason + "; " + advice(si) + (noFix.empty() ? "" : "; no fix: " + noFix));
+                                   "dynamic initialisation of '" + si.variable + "' runs " + scope +
+                                       " (cold start): " + si.reason + "; " + advice(si) +
+                                       (noFix.empty() ? "" : " (no fix: " + noFix + ")"));
       f.fixes = std::move(fixes);
       f.path = si.path;
       for (const PathStep &s : si.path)
